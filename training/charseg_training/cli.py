@@ -1,0 +1,106 @@
+"""``charseg-train``: build the corpus, train, evaluate and export models.
+
+Examples::
+
+    charseg-train corpus                       # fetch and split real code
+    charseg-train fit --run runs/default       # train or resume a run
+    charseg-train export --run runs/default    # ONNX with parity check
+    charseg-train evaluate --model runs/default/model.onnx
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+
+def _add_fit(subparsers) -> None:
+    parser = subparsers.add_parser("fit", help="train a model, or resume a run")
+    parser.add_argument("--run", type=Path, required=True, help="run folder")
+    parser.add_argument(
+        "--config", type=Path, help="config JSON (default: the run's own, or defaults)"
+    )
+    parser.add_argument("--corpus", help="corpus folder (overrides the config)")
+    parser.add_argument(
+        "--max-minutes", type=float, help="stop after the epoch that passes this"
+    )
+    parser.add_argument("--epochs", type=int, help="total epochs (overrides config)")
+    parser.add_argument(
+        "--strategy",
+        default="none",
+        choices=["none", "mirrored", "multiworker", "data-parallel"],
+        help="distribution: mirrored/multiworker on TensorFlow, data-parallel on JAX",
+    )
+    parser.add_argument(
+        "--quiet", action="store_true", help="one line per epoch, no progress bar"
+    )
+
+
+def _add_export(subparsers) -> None:
+    parser = subparsers.add_parser("export", help="export a run to ONNX")
+    parser.add_argument("--run", type=Path, required=True, help="run folder")
+    parser.add_argument(
+        "--weights",
+        default="best.keras",
+        help="model file inside the run folder (default: best.keras)",
+    )
+    parser.add_argument("--out", type=Path, help="ONNX path (default: RUN/model.onnx)")
+    parser.add_argument("--int8", action="store_true", help="also write model.int8.onnx")
+
+
+def _add_evaluate(subparsers) -> None:
+    parser = subparsers.add_parser("evaluate", help="score a model on the test split")
+    parser.add_argument("--model", type=Path, help="ONNX model (default: bundled)")
+    parser.add_argument("--corpus", type=Path, default=Path("data/corpus"))
+    parser.add_argument("--split", default="test", help="corpus split to score")
+    parser.add_argument("--out", type=Path, default=Path("eval"), help="report folder")
+    parser.add_argument("--documents", type=int, default=200, help="per document set")
+    parser.add_argument("--seed", type=int, default=7)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="charseg-train", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument("--log-level", default="INFO", help="Python logging level")
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    from .corpus import add_corpus_parser
+
+    add_corpus_parser(subparsers)
+    _add_fit(subparsers)
+    _add_export(subparsers)
+    _add_evaluate(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=args.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    return args.handler(args) if hasattr(args, "handler") else _dispatch(args)
+
+
+def _dispatch(args) -> int:
+    if args.command == "fit":
+        from .commands import run_fit
+
+        return run_fit(args)
+    if args.command == "export":
+        from .commands import run_export
+
+        return run_export(args)
+    if args.command == "evaluate":
+        from .commands import run_evaluate
+
+        return run_evaluate(args)
+    raise AssertionError(f"unhandled command {args.command}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,112 @@
+"""The work behind each ``charseg-train`` subcommand."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+
+def _load_config(args):
+    from .config import TrainingConfig
+
+    run_config = args.run / "config.json"
+    if args.config:
+        config = TrainingConfig.load(args.config)
+    elif run_config.exists():
+        config = TrainingConfig.load(run_config)
+    else:
+        config = TrainingConfig()
+    return config
+
+
+def run_fit(args) -> int:
+    from .train import fit
+
+    config = _load_config(args)
+    if args.corpus:
+        config.data.corpus = args.corpus
+    if args.epochs:
+        config.fit.epochs = args.epochs
+    max_seconds = args.max_minutes * 60 if args.max_minutes else None
+    fit(
+        config,
+        args.run,
+        max_seconds=max_seconds,
+        strategy=args.strategy,
+        verbose=2 if args.quiet else 1,
+    )
+    return 0
+
+
+def parity_windows(config, count: int = 16) -> np.ndarray:
+    """Return held-out windows for the parity check: validation text if present."""
+    from .data import MixedDocuments
+    from .splice import Corpus
+
+    length = config.window_length
+    try:
+        corpus = Corpus.load(Path(config.data.corpus), "validation", config.data.labels)
+    except FileNotFoundError:
+        log.warning("no validation corpus: checking parity on random ids")
+        rng = np.random.default_rng(0)
+        return rng.integers(1, 159, size=(count, length), dtype=np.int32)
+    data = MixedDocuments(corpus, config.data, count, 1, seed=99, fixed=True)
+    data.length = length
+    inputs, _ = data[0]
+    return inputs
+
+
+def run_export(args) -> int:
+    import keras
+
+    from charseg_server.contract import ModelContract
+
+    from .export import check_parity, quantize_int8, to_onnx
+
+    config = _load_config(args)
+    weights = args.run / args.weights
+    if not weights.exists():
+        log.error("no model at %s: train one with `charseg-train fit`", weights)
+        return 1
+    model = keras.models.load_model(weights)
+    contract = ModelContract(labels=tuple(config.data.labels), window=config.window)
+    out = args.out or args.run / "model.onnx"
+    to_onnx(model, contract, out)
+    report = check_parity(model, out, parity_windows(config))
+    summary = {
+        "weights": str(weights),
+        "onnx": str(out),
+        "bytes": out.stat().st_size,
+        "parity_max_abs_diff": report.max_abs_diff,
+        "parity_windows": report.windows,
+    }
+    if args.int8:
+        int8 = quantize_int8(out, out.with_suffix(".int8.onnx"))
+        summary["int8"] = str(int8)
+        summary["int8_bytes"] = int8.stat().st_size
+    (out.parent / "export.json").write_text(json.dumps(summary, indent=2) + "\n")
+    if out.parent.resolve() != args.run.resolve():
+        shutil.copy(args.run / "config.json", out.parent / "config.json")
+    print(json.dumps(summary, indent=2))
+    return 0
+
+
+def run_evaluate(args) -> int:
+    from .evaluate import evaluate_model
+
+    report = evaluate_model(
+        model_path=args.model,
+        corpus_root=args.corpus,
+        split=args.split,
+        out_dir=args.out,
+        documents=args.documents,
+        seed=args.seed,
+    )
+    print(json.dumps(report["summary"], indent=2))
+    return 0

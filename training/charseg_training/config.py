@@ -1,0 +1,113 @@
+"""Every hyperparameter of a training run, saved beside each model.
+
+Defaults are the shape and schedule of the bundled model. A run stores its final
+config as ``config.json`` in the run folder, and ``charseg-train fit --config``
+reads one back; unknown keys are rejected by name.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from charseg_server.contract import LABELS, WindowGeometry
+
+
+@dataclass
+class ModelConfig:
+    """Network shape."""
+
+    # "bilstm": embedding, stacked BiLSTM, softmax.
+    # "strided": a convolution stem halves the sequence before the BiLSTM and the
+    # output is upsampled back to one prediction per character.
+    shape: str = "strided"
+    embed_dim: int = 32
+    conv_filters: int = 64
+    conv_kernel: int = 5
+    stride: int = 2
+    lstm_units: int = 64
+    lstm_layers: int = 2
+    dropout: float = 0.0
+    # cuDNN kernels do not apply on CPU and the generic kernel trains faster there.
+    use_cudnn: bool = False
+
+
+@dataclass
+class DataConfig:
+    """Mixed-document generator."""
+
+    corpus: str = "data/corpus"
+    sequence_length: int = 512
+    min_run: int = 20
+    max_run: int = 600
+    # Probabilities of each document style; the rest is plain splicing.
+    p_single: float = 0.25
+    p_lines: float = 0.2
+    p_embedded: float = 0.2
+    labels: tuple[str, ...] = LABELS
+
+
+@dataclass
+class FitConfig:
+    """Optimiser, schedule and stopping."""
+
+    batch_size: int = 32
+    steps_per_epoch: int = 200
+    epochs: int = 1000
+    validation_batches: int = 40
+    learning_rate: float = 2e-3
+    # The learning rate halves every this many steps (exponential decay).
+    lr_half_life_steps: int = 6000
+    clipnorm: float = 1.0
+    early_stopping_patience: int = 8
+    seed: int = 1
+
+
+@dataclass
+class TrainingConfig:
+    """A whole run: model, data, fit, and the serving window geometry."""
+
+    model: ModelConfig = field(default_factory=ModelConfig)
+    data: DataConfig = field(default_factory=DataConfig)
+    fit: FitConfig = field(default_factory=FitConfig)
+    window_length: int = 512
+    window_margin: int = 64
+
+    @property
+    def window(self) -> WindowGeometry:
+        return WindowGeometry(self.window_length, self.window_margin)
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(self.to_dict(), indent=2) + "\n")
+
+    @classmethod
+    def from_dict(cls, values: dict) -> TrainingConfig:
+        sections = {"model": ModelConfig, "data": DataConfig, "fit": FitConfig}
+        kwargs = {}
+        for key, value in values.items():
+            if key in sections:
+                kwargs[key] = _build(sections[key], value, key)
+            elif key in ("window_length", "window_margin"):
+                kwargs[key] = int(value)
+            else:
+                raise ValueError(f"unknown config key {key!r}")
+        return cls(**kwargs)
+
+    @classmethod
+    def load(cls, path: Path) -> TrainingConfig:
+        return cls.from_dict(json.loads(Path(path).read_text()))
+
+
+def _build(section: type, values: dict, prefix: str):
+    names = {f.name for f in dataclasses.fields(section)}
+    unknown = sorted(set(values) - names)
+    if unknown:
+        raise ValueError(f"unknown config keys in {prefix}: {', '.join(unknown)}")
+    if "labels" in values:
+        values = {**values, "labels": tuple(values["labels"])}
+    return section(**values)

@@ -1,0 +1,225 @@
+"""Mixed documents spliced from single-language files.
+
+A document is a list of ``(text, label)`` pieces. Pieces come from random files
+at random offsets, so no two documents repeat. Besides plain splicing cut
+anywhere, the generator builds the mixtures users meet: whole-line blocks, long
+single-language stretches, code in Markdown fences, ``<script>`` and ``<style>``
+in HTML, SQL in Python and Java string literals, and shell in YAML.
+
+Offsets are code points (Python ``str`` indices), so an astral character counts
+once and its label is one entry of the label array.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from charseg_server.contract import LABELS
+
+Piece = tuple[str, str]
+
+
+@dataclass
+class Corpus:
+    """Texts of one split, grouped by label."""
+
+    files: dict[str, list[str]]
+
+    @classmethod
+    def load(cls, root: Path, split: str, labels=LABELS) -> Corpus:
+        """Read ``root/<split>/<label>.jsonl``; labels without files are left out."""
+        files: dict[str, list[str]] = {}
+        for label in labels:
+            path = Path(root) / split / f"{label}.jsonl"
+            if not path.exists():
+                continue
+            with path.open(encoding="utf-8") as handle:
+                texts = [json.loads(line)["text"] for line in handle if line.strip()]
+            texts = [t for t in texts if t.strip()]
+            if texts:
+                files[label] = texts
+        if not files:
+            raise FileNotFoundError(
+                f"no corpus files under {Path(root) / split}; "
+                "run `charseg-train corpus` first"
+            )
+        return cls(files)
+
+    @property
+    def labels(self) -> list[str]:
+        return sorted(self.files)
+
+    def pick_label(self, rng: np.random.Generator, exclude: str | None = None) -> str:
+        choices = [label for label in self.labels if label != exclude] or self.labels
+        return choices[rng.integers(len(choices))]
+
+    def pick_text(self, rng: np.random.Generator, label: str) -> str:
+        texts = self.files[label]
+        return texts[rng.integers(len(texts))]
+
+    def snippet(self, rng: np.random.Generator, label: str, length: int) -> str:
+        """Return ``length`` consecutive characters from a random offset."""
+        text = self.pick_text(rng, label)
+        if len(text) <= length:
+            return text
+        start = int(rng.integers(len(text) - length + 1))
+        return text[start : start + length]
+
+    def lines(self, rng: np.random.Generator, label: str, count: int) -> str:
+        """Return up to ``count`` whole lines, each ending in a newline."""
+        text = self.pick_text(rng, label)
+        start = int(rng.integers(len(text)))
+        start = text.rfind("\n", 0, start) + 1
+        end = start
+        for _ in range(count):
+            newline = text.find("\n", end)
+            if newline < 0:
+                end = len(text)
+                break
+            end = newline + 1
+        block = text[start:end]
+        return block if block.endswith("\n") else block + "\n"
+
+
+def _log_uniform(rng: np.random.Generator, low: int, high: int) -> int:
+    return int(round(np.exp(rng.uniform(np.log(low), np.log(high)))))
+
+
+class DocumentMaker:
+    """Build random mixed documents of at least a given length."""
+
+    def __init__(self, corpus: Corpus, config) -> None:
+        self.corpus = corpus
+        self.config = config
+
+    def pieces(self, rng: np.random.Generator, length: int) -> list[Piece]:
+        """Return pieces whose texts add up to at least ``length`` characters."""
+        config = self.config
+        roll = rng.uniform()
+        pieces: list[Piece] = []
+        total = 0
+        previous = None
+        while total < length:
+            if roll < config.p_single:
+                label = previous or self.corpus.pick_label(rng)
+                new = [(self.corpus.snippet(rng, label, length - total), label)]
+            elif roll < config.p_single + config.p_lines:
+                label = self.corpus.pick_label(rng, exclude=previous)
+                count = _log_uniform(rng, 1, 40)
+                new = [(self.corpus.lines(rng, label, count), label)]
+            elif roll < config.p_single + config.p_lines + config.p_embedded:
+                new = self.embedded(rng)
+                label = new[-1][1]
+            else:
+                label = self.corpus.pick_label(rng, exclude=previous)
+                size = _log_uniform(rng, config.min_run, config.max_run)
+                new = [(self.corpus.snippet(rng, label, size), label)]
+            new = [(text, label) for text, label in new if text]
+            if not new:
+                continue
+            pieces.extend(new)
+            total += sum(len(text) for text, _ in new)
+            previous = label
+        return pieces
+
+    def embedded(self, rng: np.random.Generator) -> list[Piece]:
+        """Return one embedding: fenced code, HTML script, SQL string or YAML shell."""
+        builders = [
+            self._markdown_fence,
+            self._html_script,
+            self._html_style,
+            self._sql_in_python,
+            self._sql_in_java,
+            self._shell_in_yaml,
+        ]
+        available = [b for b in builders if self._has(b)]
+        return available[rng.integers(len(available))](rng) if available else []
+
+    def _has(self, builder) -> bool:
+        needs = {
+            "_markdown_fence": ("markdown",),
+            "_html_script": ("html", "javascript"),
+            "_html_style": ("html", "css"),
+            "_sql_in_python": ("python", "sql"),
+            "_sql_in_java": ("java", "sql"),
+            "_shell_in_yaml": ("yaml", "shellscript"),
+        }[builder.__name__]
+        return all(label in self.corpus.files for label in needs)
+
+    def _lines(self, rng, label: str, low: int = 1, high: int = 15) -> str:
+        return self.corpus.lines(rng, label, _log_uniform(rng, low, high))
+
+    def _markdown_fence(self, rng) -> list[Piece]:
+        code = self.corpus.pick_label(rng, exclude="markdown")
+        info = code if rng.uniform() < 0.3 else ""
+        return [
+            (self._lines(rng, "markdown"), "markdown"),
+            (f"```{info}\n", "markdown"),
+            (self._lines(rng, code, 2, 30), code),
+            ("```\n", "markdown"),
+            (self._lines(rng, "markdown"), "markdown"),
+        ]
+
+    def _html_script(self, rng) -> list[Piece]:
+        return [
+            (self._lines(rng, "html") + "<script>\n", "html"),
+            (self._lines(rng, "javascript", 2, 30), "javascript"),
+            ("</script>\n" + self._lines(rng, "html"), "html"),
+        ]
+
+    def _html_style(self, rng) -> list[Piece]:
+        return [
+            (self._lines(rng, "html") + "<style>\n", "html"),
+            (self._lines(rng, "css", 2, 30), "css"),
+            ("</style>\n" + self._lines(rng, "html"), "html"),
+        ]
+
+    def _sql_in_python(self, rng) -> list[Piece]:
+        return [
+            (self._lines(rng, "python") + '    cursor.execute("""\n', "python"),
+            (self._lines(rng, "sql", 1, 12), "sql"),
+            ('""")\n' + self._lines(rng, "python"), "python"),
+        ]
+
+    def _sql_in_java(self, rng) -> list[Piece]:
+        statement = self.corpus.lines(rng, "sql", 1).strip() or "SELECT 1"
+        return [
+            (self._lines(rng, "java") + '        String query = "', "java"),
+            (statement.replace('"', "'"), "sql"),
+            ('";\n' + self._lines(rng, "java"), "java"),
+        ]
+
+    def _shell_in_yaml(self, rng) -> list[Piece]:
+        indent = " " * int(rng.integers(2, 9))
+        shell = self._lines(rng, "shellscript", 1, 12)
+        shell = "".join(indent + line for line in shell.splitlines(keepends=True))
+        return [
+            (self._lines(rng, "yaml") + "run: |\n", "yaml"),
+            (shell, "shellscript"),
+            (self._lines(rng, "yaml"), "yaml"),
+        ]
+
+
+def join_pieces(pieces: list[Piece], labels=LABELS) -> tuple[str, np.ndarray]:
+    """Concatenate pieces into a text and its per-code-point label ids."""
+    index = {label: i for i, label in enumerate(labels)}
+    text = "".join(piece for piece, _ in pieces)
+    ids = np.repeat(
+        np.array([index[label] for _, label in pieces], dtype=np.int32),
+        [len(piece) for piece, _ in pieces],
+    )
+    return text, ids
+
+
+def make_window(
+    maker: DocumentMaker, rng: np.random.Generator, length: int
+) -> tuple[str, np.ndarray]:
+    """Return a window of exactly ``length`` characters cut from a random document."""
+    pieces = maker.pieces(rng, length + length // 2)
+    text, ids = join_pieces(pieces, maker.config.labels)
+    start = int(rng.integers(len(text) - length + 1))
+    return text[start : start + length], ids[start : start + length]

@@ -1,0 +1,171 @@
+"""``charseg-train fit``: train the tagger, with checkpoints and resume.
+
+A run folder holds everything needed to continue a run later:
+
+* ``config.json``: every hyperparameter;
+* ``checkpoint.keras``: the latest model with its optimizer state;
+* ``best.keras``: the model with the lowest validation loss so far;
+* ``history.csv``: one row per epoch (the learning curve);
+* ``state.json``: epochs done, characters trained and training seconds, summed
+  over every session of the run.
+
+Running ``fit`` again on the same folder resumes from ``checkpoint.keras``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import time
+from pathlib import Path
+
+import keras
+
+from charseg_server.contract import LABELS
+
+from .config import TrainingConfig
+from .data import MixedDocuments
+from .model import build_model
+from .splice import Corpus
+
+log = logging.getLogger(__name__)
+
+
+class RunState(keras.callbacks.Callback):
+    """Record cumulative progress in ``state.json`` after every epoch."""
+
+    def __init__(self, path: Path, chars_per_epoch: int, max_seconds: float | None):
+        super().__init__()
+        self.path = path
+        self.chars_per_epoch = chars_per_epoch
+        self.max_seconds = max_seconds
+        self.state = read_state(path)
+        self.started = time.monotonic()
+        self.epoch_started = self.started
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch_started = time.monotonic()
+
+    def on_epoch_end(self, epoch, logs=None):
+        now = time.monotonic()
+        self.state["epochs"] = epoch + 1
+        self.state["characters"] += self.chars_per_epoch
+        self.state["seconds"] += now - self.epoch_started
+        self.state["last_logs"] = {k: float(v) for k, v in (logs or {}).items()}
+        self.path.write_text(json.dumps(self.state, indent=2) + "\n")
+        if self.max_seconds is not None and now - self.started > self.max_seconds:
+            log.info("time limit of %.0f s reached, stopping", self.max_seconds)
+            self.model.stop_training = True
+
+
+def read_state(path: Path) -> dict:
+    if path.exists():
+        return json.loads(path.read_text())
+    return {"epochs": 0, "characters": 0, "seconds": 0.0}
+
+
+def distribution_scope(strategy: str):
+    """Return a context in which to build the model for ``strategy``.
+
+    ``none`` trains on one device. On the TensorFlow backend, ``mirrored`` uses
+    every local GPU and ``multiworker`` every worker named in ``TF_CONFIG``. On
+    the JAX backend, ``data-parallel`` shards batches over all JAX devices.
+    """
+    if strategy == "none":
+        return contextlib.nullcontext()
+    backend = keras.backend.backend()
+    if backend == "tensorflow" and strategy in ("mirrored", "multiworker"):
+        import tensorflow as tf
+
+        if strategy == "mirrored":
+            return tf.distribute.MirroredStrategy().scope()
+        return tf.distribute.MultiWorkerMirroredStrategy().scope()
+    if backend == "jax" and strategy == "data-parallel":
+        keras.distribution.set_distribution(keras.distribution.DataParallel())
+        return contextlib.nullcontext()
+    raise ValueError(f"strategy {strategy!r} is not available on the {backend} backend")
+
+
+def compile_model(model: keras.Model, config: TrainingConfig) -> None:
+    schedule = keras.optimizers.schedules.ExponentialDecay(
+        config.fit.learning_rate,
+        decay_steps=config.fit.lr_half_life_steps,
+        decay_rate=0.5,
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(schedule, clipnorm=config.fit.clipnorm),
+        loss="sparse_categorical_crossentropy",
+        metrics=["sparse_categorical_accuracy"],
+    )
+
+
+def fit(
+    config: TrainingConfig,
+    run_dir: Path,
+    *,
+    max_seconds: float | None = None,
+    strategy: str = "none",
+    verbose: int = 1,
+) -> keras.Model:
+    """Train (or resume) the run in ``run_dir`` and return the latest model."""
+    run_dir.mkdir(parents=True, exist_ok=True)
+    checkpoint = run_dir / "checkpoint.keras"
+    state_path = run_dir / "state.json"
+    config.save(run_dir / "config.json")
+    labels = list(config.data.labels)
+    if tuple(labels) != LABELS:
+        log.warning("training on a custom label set: %s", labels)
+
+    with distribution_scope(strategy):
+        if checkpoint.exists():
+            log.info("resuming from %s", checkpoint)
+            model = keras.models.load_model(checkpoint)
+        else:
+            model = build_model(config.model, len(labels))
+            compile_model(model, config)
+
+    corpus_root = Path(config.data.corpus)
+    train_corpus = Corpus.load(corpus_root, "train", labels)
+    val_corpus = Corpus.load(corpus_root, "validation", labels)
+    state = read_state(state_path)
+    fit_config = config.fit
+    train_data = MixedDocuments(
+        train_corpus,
+        config.data,
+        fit_config.batch_size,
+        fit_config.steps_per_epoch,
+        seed=fit_config.seed,
+        epoch=state["epochs"],
+    )
+    val_data = MixedDocuments(
+        val_corpus,
+        config.data,
+        fit_config.batch_size,
+        fit_config.validation_batches,
+        seed=fit_config.seed + 1,
+        fixed=True,
+    )
+    chars_per_epoch = (
+        fit_config.batch_size * fit_config.steps_per_epoch * config.data.sequence_length
+    )
+    callbacks = [
+        keras.callbacks.ModelCheckpoint(checkpoint),
+        keras.callbacks.ModelCheckpoint(
+            run_dir / "best.keras", monitor="val_loss", save_best_only=True
+        ),
+        keras.callbacks.EarlyStopping(
+            monitor="val_loss", patience=fit_config.early_stopping_patience
+        ),
+        keras.callbacks.CSVLogger(run_dir / "history.csv", append=True),
+        RunState(state_path, chars_per_epoch, max_seconds),
+    ]
+    model.fit(
+        train_data,
+        validation_data=val_data,
+        epochs=fit_config.epochs,
+        initial_epoch=state["epochs"],
+        callbacks=callbacks,
+        verbose=verbose,
+    )
+    return model
