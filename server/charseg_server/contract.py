@@ -75,9 +75,7 @@ ASCII_OFFSET = 1
 CATEGORY_OFFSET = ASCII_OFFSET + 128
 VOCAB_SIZE = CATEGORY_OFFSET + len(UNICODE_CATEGORIES)
 
-_CATEGORY_ID = {
-    name: CATEGORY_OFFSET + i for i, name in enumerate(UNICODE_CATEGORIES)
-}
+_CATEGORY_ID = {name: CATEGORY_OFFSET + i for i, name in enumerate(UNICODE_CATEGORIES)}
 
 _METADATA_PREFIX = "charseg."
 
@@ -95,8 +93,8 @@ class WindowGeometry:
     sides, except at the ends of the text.
     """
 
-    length: int = 512
-    margin: int = 64
+    length: int = 1024
+    margin: int = 96
 
     def __post_init__(self) -> None:
         if self.margin < 0:

@@ -48,12 +48,20 @@ def _add_export(subparsers) -> None:
         help="model file inside the run folder (default: best.keras)",
     )
     parser.add_argument("--out", type=Path, help="ONNX path (default: RUN/model.onnx)")
-    parser.add_argument("--int8", action="store_true", help="also write model.int8.onnx")
+    parser.add_argument(
+        "--int8", action="store_true", help="also write model.int8.onnx"
+    )
 
 
 def _add_evaluate(subparsers) -> None:
     parser = subparsers.add_parser("evaluate", help="score a model on the test split")
     parser.add_argument("--model", type=Path, help="ONNX model (default: bundled)")
+    parser.add_argument(
+        "--keras",
+        type=Path,
+        help="score this .keras file instead, through the same engine "
+        "(its run folder must hold config.json)",
+    )
     parser.add_argument("--corpus", type=Path, default=Path("data/corpus"))
     parser.add_argument("--split", default="test", help="corpus split to score")
     parser.add_argument("--out", type=Path, default=Path("eval"), help="report folder")

@@ -16,8 +16,9 @@ def _load_config(args):
     from .config import TrainingConfig
 
     run_config = args.run / "config.json"
-    if args.config:
-        config = TrainingConfig.load(args.config)
+    explicit = getattr(args, "config", None)
+    if explicit:
+        config = TrainingConfig.load(explicit)
     elif run_config.exists():
         config = TrainingConfig.load(run_config)
     else:
@@ -102,6 +103,7 @@ def run_evaluate(args) -> int:
 
     report = evaluate_model(
         model_path=args.model,
+        keras_path=args.keras,
         corpus_root=args.corpus,
         split=args.split,
         out_dir=args.out,

@@ -39,7 +39,7 @@ class DataConfig:
     """Mixed-document generator."""
 
     corpus: str = "data/corpus"
-    sequence_length: int = 512
+    sequence_length: int = 1024
     min_run: int = 20
     max_run: int = 600
     # Probabilities of each document style; the rest is plain splicing.
@@ -53,7 +53,7 @@ class DataConfig:
 class FitConfig:
     """Optimiser, schedule and stopping."""
 
-    batch_size: int = 32
+    batch_size: int = 16
     steps_per_epoch: int = 200
     epochs: int = 1000
     validation_batches: int = 40
@@ -72,8 +72,8 @@ class TrainingConfig:
     model: ModelConfig = field(default_factory=ModelConfig)
     data: DataConfig = field(default_factory=DataConfig)
     fit: FitConfig = field(default_factory=FitConfig)
-    window_length: int = 512
-    window_margin: int = 64
+    window_length: int = 1024
+    window_margin: int = 96
 
     @property
     def window(self) -> WindowGeometry:

@@ -1,0 +1,47 @@
+"""Reading one split of the corpus: ``data/corpus/<split>/<label>.jsonl``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .records import read_jsonl
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A corpus file: its text and where it came from (package and path)."""
+
+    label: str
+    origin: str
+    text: str
+
+
+def load_split(corpus_dir: Path, split: str, labels: tuple[str, ...]) -> dict:
+    """Return ``{label: [SourceFile, ...]}``; labels without files are left out.
+
+    Files with nothing but whitespace are dropped, because no tool can tell
+    their language.
+    """
+    files: dict[str, list[SourceFile]] = {}
+    for label in labels:
+        path = corpus_dir / split / f"{label}.jsonl"
+        if not path.exists():
+            continue
+        found = [
+            SourceFile(label, f"{row['source']}:{row['path']}", row["text"])
+            for row in read_jsonl(path)
+            if row["text"].strip()
+        ]
+        if found:
+            files[label] = found
+    if not files:
+        raise FileNotFoundError(f"no corpus files under {corpus_dir / split}")
+    return files
+
+
+def pick(rng: np.random.Generator, items: list):
+    """Return one item of ``items``, uniformly at random."""
+    return items[int(rng.integers(len(items)))]

@@ -1,0 +1,113 @@
+"""Rebuild the benchmark data, run charseg and every peer, and score them.
+
+    nice -n 10 .venv/bin/python bench/peers/run_all.py --count 100
+
+Run it with the project's virtual environment, which runs charseg and the
+scoring. It creates bench/.venv-peers (Pygments and Magika, which must not share
+a venv with charseg's onnxruntime-gpu) and bench/peers/node_modules
+(highlight.js and guesslang) when they are missing or out of date. The tables
+land in bench/results/report.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from peerbench.paths import PEER_VENV, PEERS_DIR
+from peerbench.windows import WINDOW_LENGTH, WINDOW_STRIDE
+
+PEER_TOOLS = ("pygments", "highlightjs", "magika", "guesslang")
+_STAMP = ".charseg-installed"
+
+
+def digest(path: Path) -> str:
+    """Return the SHA-256 of a file, used to notice changed requirements."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def run(command: list[str]) -> None:
+    """Run a command, echoing it first; raise CalledProcessError on failure."""
+    print("+", " ".join(command), flush=True)
+    subprocess.run(command, check=True)
+
+
+def ensure_peer_venv() -> Path:
+    """Create or update bench/.venv-peers; return its Python."""
+    requirements = PEERS_DIR / "requirements.txt"
+    python = PEER_VENV / "bin" / "python"
+    stamp = PEER_VENV / _STAMP
+    wanted = digest(requirements)
+    if stamp.exists() and stamp.read_text() == wanted and python.exists():
+        return python
+    if not python.exists():
+        run([sys.executable, "-m", "venv", str(PEER_VENV)])
+    run([str(python), "-m", "pip", "install", "--quiet", "-r", str(requirements)])
+    stamp.write_text(wanted)
+    return python
+
+
+def ensure_node_modules() -> None:
+    """Install bench/peers/node_modules from package-lock.json with ``npm ci``."""
+    lock = PEERS_DIR / "package-lock.json"
+    stamp = PEERS_DIR / "node_modules" / _STAMP
+    wanted = digest(lock)
+    if stamp.exists() and stamp.read_text() == wanted:
+        return
+    run(["npm", "ci", "--prefix", str(PEERS_DIR), "--no-audit", "--no-fund"])
+    stamp.write_text(wanted)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--count", type=int, default=100, help="documents per set (default 100)"
+    )
+    parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    parser.add_argument(
+        "--splits", nargs="+", default=["test"], help="corpus splits (default test)"
+    )
+    parser.add_argument(
+        "--tools",
+        nargs="+",
+        default=["charseg", *PEER_TOOLS],
+        choices=["charseg", *PEER_TOOLS],
+        help="tools to run (default: all)",
+    )
+    parser.add_argument(
+        "--window", type=int, default=WINDOW_LENGTH, help="peer window, characters"
+    )
+    parser.add_argument(
+        "--stride", type=int, default=WINDOW_STRIDE, help="peer stride, characters"
+    )
+    args = parser.parse_args()
+    started = time.perf_counter()
+    here = str(PEERS_DIR)
+    run([
+        sys.executable, f"{here}/build_data.py", "--count", str(args.count),
+        "--seed", str(args.seed), "--splits", *args.splits,
+    ])  # fmt: skip
+    for stale in (PEERS_DIR.parent / "results").glob("*"):
+        stale.unlink()
+    if "charseg" in args.tools:
+        run([sys.executable, f"{here}/run_charseg.py"])
+    peers = [tool for tool in args.tools if tool in PEER_TOOLS]
+    if peers:
+        python = ensure_peer_venv()
+        if {"highlightjs", "guesslang"} & set(peers):
+            ensure_node_modules()
+        for tool in peers:
+            run([
+                str(python), f"{here}/run_peer.py", tool,
+                "--window", str(args.window), "--stride", str(args.stride),
+            ])  # fmt: skip
+    run([sys.executable, f"{here}/score.py"])
+    print(f"benchmark finished in {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+"""Score every tool's predictions and print the Markdown tables.
+
+    .venv/bin/python bench/peers/score.py
+
+reads ``bench/data`` and ``bench/results/*.jsonl``, writes
+``bench/results/report.md`` and ``bench/results/summary.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import time
+
+from peerbench.paths import DATA_DIR, RESULTS_DIR
+from peerbench.records import read_documents, read_predictions
+from peerbench.report import render
+from peerbench.scoring import MAJORITY, Table, add_tool, majority_predictions
+
+from charseg_server.contract import LABELS
+
+TOOL_ORDER = ("charseg", "pygments", "highlightjs", "magika", "guesslang")
+
+
+def machine() -> str:
+    """Describe the CPU, core count and load of this machine."""
+    model = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    load = os.getloadavg()[0]
+    return f"{os.cpu_count()} cores ({model}), no GPU, load average {load:.1f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.parse_args()
+    documents = read_documents(DATA_DIR)
+    splits = sorted({document.split for document in documents})
+    table = Table()
+    add_tool(
+        table, MAJORITY, documents, majority_predictions(documents, LABELS), LABELS
+    )
+    tools = [tool for tool in TOOL_ORDER if (RESULTS_DIR / f"{tool}.jsonl").exists()]
+    versions = {}
+    for tool in tools:
+        predictions = read_predictions(RESULTS_DIR / f"{tool}.jsonl")
+        add_tool(table, tool, documents, predictions, LABELS)
+        meta_path = RESULTS_DIR / f"{tool}.meta.json"
+        if meta_path.exists():
+            versions[tool] = json.loads(meta_path.read_text())
+    header = [
+        f"Run {time.strftime('%Y-%m-%d %H:%M %Z')} on {machine()}.",
+        "",
+        "Tool versions: "
+        + "; ".join(f"{tool} {meta['version']}" for tool, meta in versions.items())
+        + ".",
+        "",
+    ]
+    report = "\n".join(header) + render(table, splits)
+    (RESULTS_DIR / "report.md").write_text(report + "\n", encoding="utf-8")
+    summary = {
+        f"{variant} | {split}/{name}": {
+            **result.scores.summary(),
+            "ms_per_1000_chars": result.ms_per_1000_chars(),
+        }
+        for (variant, split, name), result in table.results.items()
+    }
+    (RESULTS_DIR / "summary.json").write_text(json.dumps(summary, indent=1))
+    print(report)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,96 @@
+"""Logging to stderr and to the client's log (``window/logMessage``)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+import threading
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+#: Logger of the whole charseg server package.
+PACKAGE_LOGGER = "charseg_server"
+
+LEVELS = ("debug", "info", "warning", "error")
+
+_MESSAGE_TYPES = (
+    (logging.ERROR, types.MessageType.Error),
+    (logging.WARNING, types.MessageType.Warning),
+    (logging.INFO, types.MessageType.Info),
+)
+
+
+def message_type(level: int) -> types.MessageType:
+    """Return the LSP message type for a logging level."""
+    for threshold, kind in _MESSAGE_TYPES:
+        if level >= threshold:
+            return kind
+    return types.MessageType.Log
+
+
+def configure_stderr_logging(level: str) -> None:
+    """Log charseg at ``level`` and other libraries at WARNING, to stderr.
+
+    pygls logs every message it sends at INFO, so it stays at WARNING: at INFO a
+    5 MB document would be written to stderr on every change.
+    """
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger(PACKAGE_LOGGER).setLevel(level.upper())
+
+
+class ClientLogHandler(logging.Handler):
+    """Forward records of the charseg loggers as ``window/logMessage``.
+
+    Records from the inference worker thread are handed to the event loop, because
+    pygls writes to the transport without a lock. Nothing is sent before
+    :meth:`attach`, since LSP allows no notification before ``initialize``.
+    """
+
+    def __init__(self, server: LanguageServer) -> None:
+        super().__init__()
+        self.setFormatter(logging.Formatter("%(message)s"))
+        self._server = server
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop_thread: int | None = None
+        self._sending = threading.local()
+
+    def attach(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Start sending records, from now on, on ``loop``."""
+        self._loop = loop
+        self._loop_thread = threading.get_ident()
+
+    def detach(self) -> None:
+        """Stop sending records, for shutdown."""
+        self._loop = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        loop = self._loop
+        if loop is None or getattr(self._sending, "active", False):
+            return
+        try:
+            params = types.LogMessageParams(
+                type=message_type(record.levelno), message=self.format(record)
+            )
+            if threading.get_ident() == self._loop_thread:
+                self._send(params)
+            else:
+                loop.call_soon_threadsafe(self._send, params)
+        except RuntimeError:
+            pass  # the loop has closed: the session is over
+        except Exception:  # noqa: BLE001 - logging must not raise
+            self.handleError(record)
+
+    def _send(self, params: types.LogMessageParams) -> None:
+        if self._loop is None:
+            return
+        self._sending.active = True
+        try:
+            self._server.window_log_message(params)
+        finally:
+            self._sending.active = False

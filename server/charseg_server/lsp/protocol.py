@@ -1,0 +1,45 @@
+"""The LSP protocol class: pygls's, with charseg's document sync and encoding."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+from pygls.protocol import LanguageServerProtocol, lsp_method
+
+from charseg_server.lsp.positions import choose_position_encoding
+
+
+class CharsegProtocol(LanguageServerProtocol):
+    """pygls's protocol with two changes.
+
+    * The position encoding follows :func:`choose_position_encoding` (UTF-16 unless
+      the client does not offer it) instead of pygls's first-offered rule.
+    * Text synchronisation skips pygls's workspace copy of each document. The server
+      keeps its own (:mod:`charseg_server.lsp.documents`), and pygls's copy would
+      cost a second full-text update per change and can raise on edits it
+      misplaces, which would stop the server's own handler from running.
+    """
+
+    @lsp_method(types.INITIALIZE)
+    def lsp_initialize(self, params: types.InitializeParams):
+        general = params.capabilities.general
+        if general is not None and general.position_encodings:
+            chosen = choose_position_encoding(general.position_encodings)
+            general.position_encodings = [chosen]
+        return (yield from super().lsp_initialize(params))
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_OPEN)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams):
+        if (
+            handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)
+        ) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams):
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CLOSE)) is not None:
+            yield handler, (params,), None

@@ -1,0 +1,139 @@
+"""Reading the CLI's inputs: UTF-8 text files and truth files."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import BinaryIO
+
+#: Bytes inspected to tell binary input from text.
+BINARY_SNIFF_BYTES = 65536
+#: Share of NUL bytes in the inspected prefix above which input counts as binary.
+BINARY_NUL_SHARE = 0.01
+
+
+class InputError(Exception):
+    """An input that cannot be used; the message names it and the reason."""
+
+
+def read_bytes(path: str, max_bytes: int | None = None) -> bytes:
+    """Read a whole file, or standard input for ``-``.
+
+    Raises :class:`InputError` for input longer than ``max_bytes`` before
+    reading all of it, so a huge input cannot exhaust memory. ``max_bytes``
+    is four times the character limit, the most UTF-8 bytes it can take.
+    """
+    name = "<stdin>" if path == "-" else path
+    try:
+        if path == "-":
+            data = _read_limited(sys.stdin.buffer, max_bytes)
+        else:
+            with open(path, "rb") as stream:
+                data = _read_limited(stream, max_bytes)
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: file not found") from exc
+    except IsADirectoryError as exc:
+        raise InputError(f"{path}: is a directory, expected a text file") from exc
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from exc
+    if max_bytes is not None and len(data) > max_bytes:
+        raise InputError(
+            f"{name}: input exceeds {max_bytes:,} bytes, so it has more than "
+            f"{max_bytes // 4:,} characters; raise the limit with --max-chars N"
+        )
+    return data
+
+
+def _read_limited(stream: BinaryIO, max_bytes: int | None) -> bytes:
+    if max_bytes is None:
+        return stream.read()
+    return stream.read(max_bytes + 1)
+
+
+def decode_text(data: bytes, name: str, errors: str = "strict") -> str:
+    """Decode UTF-8 ``data``, rejecting binary data and (by default) invalid bytes.
+
+    Data counts as binary when over 1% of its first 64 KiB are NUL bytes, or
+    when it has a NUL byte there and is not valid UTF-8.
+
+    Args:
+        data: the file content.
+        name: the file name used in messages (``<stdin>`` for standard input).
+        errors: ``strict`` raises :class:`InputError` on invalid UTF-8;
+            ``replace`` decodes each invalid sequence as U+FFFD.
+    """
+    head = data[:BINARY_SNIFF_BYTES]
+    nul_count = head.count(b"\x00")
+    binary_error = InputError(
+        f"{name}: looks like a binary file ({nul_count:,} NUL bytes in the "
+        f"first {len(head):,} bytes); charseg reads UTF-8 text"
+    )
+    if head and nul_count / len(head) > BINARY_NUL_SHARE:
+        raise binary_error
+    try:
+        return data.decode("utf-8", errors=errors)
+    except UnicodeDecodeError as exc:
+        if nul_count:
+            # NUL bytes and invalid UTF-8 together: most likely not text at all.
+            raise binary_error from exc
+        raise InputError(
+            f"{name}: invalid UTF-8 at byte offset {exc.start} ({exc.reason}); "
+            "pass --errors replace to decode invalid bytes as U+FFFD"
+        ) from exc
+
+
+def read_text(path: str, errors: str = "strict", max_chars: int | None = None) -> str:
+    """Read and decode a UTF-8 text file, or standard input for ``-``.
+
+    With ``max_chars``, input over ``4 * max_chars`` bytes (more characters
+    than the limit, whatever they are) is rejected before it is fully read.
+    """
+    name = "<stdin>" if path == "-" else path
+    max_bytes = None if max_chars is None else 4 * max_chars
+    return decode_text(read_bytes(path, max_bytes), name, errors)
+
+
+def load_truth(path: str, length: int) -> list[tuple[int, int, str]]:
+    """Load true labels: a JSON list of ``[start, end, label]`` spans.
+
+    Spans must lie within ``[0, length)``, be non-empty and not overlap. They
+    may leave gaps; they come back sorted by start.
+    """
+    try:
+        raw = json.loads(read_bytes(path).decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{path}: invalid truth file: {exc}") from exc
+    if not isinstance(raw, list):
+        raise InputError(f"{path}: expected a JSON list of [start, end, label] spans")
+    spans = [_parse_span(path, index, item) for index, item in enumerate(raw)]
+    spans.sort()
+    previous_end = 0
+    for start, end, label in spans:
+        if start < previous_end:
+            raise InputError(
+                f"{path}: span [{start}, {end}, {label!r}] overlaps another"
+            )
+        if end > length:
+            raise InputError(
+                f"{path}: span [{start}, {end}, {label!r}] ends past the text "
+                f"({length} characters)"
+            )
+        previous_end = end
+    return spans
+
+
+def _parse_span(path: str, index: int, item: object) -> tuple[int, int, str]:
+    valid = (
+        isinstance(item, list)
+        and len(item) == 3
+        and all(type(value) is int for value in item[:2])
+        and isinstance(item[2], str)
+    )
+    if not valid:
+        raise InputError(
+            f"{path}: entry {index} must be [start, end, label], got {item!r}"
+        )
+    start, end, label = item
+    if not 0 <= start < end:
+        raise InputError(f"{path}: entry {index} needs 0 <= start < end, got {item!r}")
+    return start, end, label

@@ -1,0 +1,149 @@
+"""Planning the windows that a text is labelled through.
+
+All windows of a text have exactly the same length, because padding changes
+the BiLSTM's outputs. A text of at most one window length is one window. A
+longer text is cut into cores at content-anchored boundaries, so an edit moves
+only the boundaries near it: every later core keeps its characters and, with
+them, its cached result. Each core gets the window centred on it as far as the
+text ends allow, so every core character has at least ``margin`` characters of
+context on both sides except at the ends of the text.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+import numpy as np
+
+from .contract import WindowGeometry, encode
+
+#: Number of ids after a position that decide whether it is an anchor.
+HASH_SPAN = 16
+#: One line start in this many becomes an anchor candidate (on average).
+LINE_ANCHOR_MODULUS = 3
+#: Share of positions (one in this many) that are candidates where no line start is.
+POSITION_ANCHOR_MODULUS = 64
+
+_NEWLINE_ID = int(encode("\n")[0])
+_INDENT_IDS = encode(" \t")
+_HASH_BASE = 0x100000001B3
+#: _HASH_BASE ** (HASH_SPAN - 1 - k) mod 2**64, the weight of the k-th id.
+_HASH_POWERS = np.array(
+    [pow(_HASH_BASE, HASH_SPAN - 1 - k, 2**64) for k in range(HASH_SPAN)],
+    dtype=np.uint64,
+)
+_MIX = np.uint64(0xFF51AFD7ED558CCD)
+
+
+@dataclass(frozen=True)
+class Window:
+    """One model input ``[start, start + length)`` and the core it labels."""
+
+    start: int
+    length: int
+    core_start: int
+    core_end: int
+
+    @property
+    def end(self) -> int:
+        return self.start + self.length
+
+
+def plan_windows(ids: np.ndarray, geometry: WindowGeometry) -> list[Window]:
+    """Cut a text (its input ids) into windows whose cores tile it."""
+    n = len(ids)
+    if n == 0:
+        return []
+    if n <= geometry.length:
+        return [Window(0, n, 0, n)]
+    return [
+        _window_for_core(start, end, n, geometry)
+        for start, end in _plan_cores(ids, geometry)
+    ]
+
+
+def _window_for_core(start: int, end: int, n: int, geometry: WindowGeometry) -> Window:
+    window_start = min(max(start - geometry.margin, 0), n - geometry.length)
+    return Window(window_start, geometry.length, start, end)
+
+
+def _plan_cores(ids: np.ndarray, geometry: WindowGeometry) -> list[tuple[int, int]]:
+    """Choose core boundaries greedily from the start of the text.
+
+    From anchor ``a``, the next anchor is the last candidate in
+    ``[a + core // 2, a + core]``, else ``a + core``. Taking the last candidate
+    keeps cores long (fewer windows per character) and still depends only on
+    the content near the boundary, so the chain of anchors after an edit
+    rejoins the old chain within a few cores. The last core, which needs no
+    right context, runs to the end of the text once at most
+    ``length - margin`` characters remain, so every earlier core ends at least
+    ``margin`` characters before the end.
+    """
+    n = len(ids)
+    core = geometry.core
+    # A list with bisect is several times faster than numpy calls per step.
+    line_candidates = _line_anchor_candidates(ids).tolist()
+    cores = []
+    anchor = 0
+    while n - anchor > geometry.length - geometry.margin:
+        low = anchor + core // 2
+        high = anchor + core
+        next_anchor = _last_in_range(line_candidates, low, high)
+        if next_anchor is None:
+            next_anchor = _last_position_candidate(ids, low, high)
+        if next_anchor is None:
+            next_anchor = high
+        cores.append((anchor, next_anchor))
+        anchor = next_anchor
+    cores.append((anchor, n))
+    return cores
+
+
+def _last_in_range(candidates: list[int], low: int, high: int) -> int | None:
+    index = bisect.bisect_right(candidates, high) - 1
+    if index >= 0 and candidates[index] >= low:
+        return candidates[index]
+    return None
+
+
+def _line_anchor_candidates(ids: np.ndarray) -> np.ndarray:
+    """Return the line starts whose first ``HASH_SPAN`` ids hash to 0 mod 3.
+
+    The hash starts after the line's indentation: deeply indented lines share
+    their first 16 characters, so they would all be candidates or none.
+    """
+    starts = np.flatnonzero(ids[:-1] == _NEWLINE_ID) + 1
+    if len(starts) == 0:
+        return starts
+    content = np.flatnonzero(~np.isin(ids, _INDENT_IDS))
+    first = np.searchsorted(content, starts)
+    # Lines with nothing but blanks up to the end of the text hash from the start.
+    hash_from = np.where(
+        first < len(content), content[np.minimum(first, len(content) - 1)], starts
+    )
+    hashes = span_hashes(ids, hash_from)
+    return starts[hashes % np.uint64(LINE_ANCHOR_MODULUS) == 0]
+
+
+def _last_position_candidate(ids: np.ndarray, low: int, high: int) -> int | None:
+    positions = np.arange(low, high + 1)
+    hashes = span_hashes(ids, positions)
+    hits = positions[hashes % np.uint64(POSITION_ANCHOR_MODULUS) == 0]
+    return int(hits[-1]) if len(hits) else None
+
+
+def span_hashes(ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """Hash the ``HASH_SPAN`` ids from each position (zero past the end).
+
+    A polynomial hash in wrap-around uint64 arithmetic, then a multiply-xorshift
+    finaliser so the low bits are well mixed. Stable across runs and platforms.
+    """
+    n = len(ids)
+    offsets = positions[:, None] + np.arange(HASH_SPAN)
+    spans = np.where(offsets < n, ids[np.minimum(offsets, n - 1)], 0)
+    hashes = (spans.astype(np.uint64) * _HASH_POWERS).sum(axis=1, dtype=np.uint64)
+    hashes ^= hashes >> np.uint64(33)
+    hashes *= _MIX
+    hashes ^= hashes >> np.uint64(33)
+    return hashes

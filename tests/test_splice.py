@@ -1,0 +1,112 @@
+"""Spliced documents: labels line up with the text, code point by code point."""
+
+import json
+
+import numpy as np
+import pytest
+
+from charseg_server.contract import LABELS
+from charseg_training.config import DataConfig
+from charseg_training.splice import Corpus, DocumentMaker, join_pieces, make_window
+
+TEXTS = {
+    "python": "def greet(name):\n    return f'hi {name} 😀'\n" * 30,
+    "scala": 'object Main { def run(): Unit = println("𝔘nicode") }\n' * 30,
+    "sql": "SELECT id, name FROM users WHERE id = 1;\n" * 30,
+    "markdown": "# Title\n\nSome *prose* with `code`.\n" * 30,
+    "html": '<div class="box"><p>Hello</p></div>\n' * 30,
+    "javascript": "const add = (a, b) => a + b;\n" * 30,
+    "css": ".box { color: #333; margin: 0 }\n" * 30,
+    "java": "public int size() { return items.length; }\n" * 30,
+    "yaml": "name: build\nsteps:\n  - uses: checkout\n" * 30,
+    "shellscript": 'for f in *.txt; do echo "$f"; done\n' * 30,
+}
+
+
+@pytest.fixture
+def corpus():
+    return Corpus({label: [text] for label, text in TEXTS.items()})
+
+
+def test_join_pieces_labels_match_text():
+    pieces = [("ab😀", "python"), ("\r\nx", "scala"), ("𝔘", "sql")]
+    text, ids = join_pieces(pieces)
+    assert text == "ab😀\r\nx𝔘"
+    assert len(ids) == len(text) == 7
+    expected = [LABELS.index(label) for label in ["python"] * 3 + ["scala"] * 3]
+    assert ids.tolist() == expected + [LABELS.index("sql")]
+
+
+def test_pieces_cover_requested_length(corpus):
+    maker = DocumentMaker(corpus, DataConfig())
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        pieces = maker.pieces(rng, 500)
+        assert sum(len(text) for text, _ in pieces) >= 500
+        assert all(label in TEXTS for _, label in pieces)
+
+
+def test_every_piece_comes_from_its_label(corpus):
+    maker = DocumentMaker(corpus, DataConfig())
+    rng = np.random.default_rng(1)
+    glue = {
+        "```",
+        "<script>",
+        "</script>",
+        "<style>",
+        "</style>",
+        "cursor.execute",
+        "String query",
+        "run: |",
+        '""")',
+        '";',
+    }
+    for _ in range(100):
+        for text, label in maker.pieces(rng, 300):
+            if any(marker in text for marker in glue):
+                continue
+            stripped = text.strip()
+            assert stripped[:8] in TEXTS[label] or stripped[-8:] in TEXTS[label]
+
+
+def test_window_has_exact_length(corpus):
+    maker = DocumentMaker(corpus, DataConfig())
+    rng = np.random.default_rng(2)
+    for _ in range(30):
+        text, ids = make_window(maker, rng, 257)
+        assert len(text) == 257
+        assert ids.shape == (257,)
+
+
+def test_embedded_markdown_fence_labels():
+    corpus = Corpus({"markdown": [TEXTS["markdown"]], "python": [TEXTS["python"]]})
+    maker = DocumentMaker(corpus, DataConfig())
+    rng = np.random.default_rng(3)
+    pieces = maker._markdown_fence(rng)
+    labels = [label for _, label in pieces]
+    assert labels == ["markdown", "markdown", "python", "markdown", "markdown"]
+    assert pieces[1][0].startswith("```")
+    assert pieces[3][0] == "```\n"
+
+
+def test_embedded_sql_in_python_labels():
+    corpus = Corpus({"python": [TEXTS["python"]], "sql": [TEXTS["sql"]]})
+    maker = DocumentMaker(corpus, DataConfig())
+    pieces = maker._sql_in_python(np.random.default_rng(4))
+    assert [label for _, label in pieces] == ["python", "sql", "python"]
+    assert "SELECT" in pieces[1][0]
+
+
+def test_corpus_load_reads_jsonl(tmp_path):
+    split = tmp_path / "train"
+    split.mkdir()
+    rows = [{"label": "go", "source": "x==1", "path": "a.go", "text": "package a\n"}]
+    (split / "go.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    corpus = Corpus.load(tmp_path, "train")
+    assert corpus.labels == ["go"]
+    assert corpus.files["go"] == ["package a\n"]
+
+
+def test_corpus_load_missing_split_raises(tmp_path):
+    with pytest.raises(FileNotFoundError, match="charseg-train corpus"):
+        Corpus.load(tmp_path, "train")

@@ -1,0 +1,121 @@
+"""The whole training pipeline on a tiny corpus that the test writes itself."""
+
+import json
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+import pytest
+
+from charseg_server.contract import INPUT_NAME, OUTPUT_NAME, ModelContract, encode
+
+LANGUAGES = {
+    "python": "def area(r):\n    return 3.14 * r * r\n",
+    "sql": "SELECT name, count(*) FROM orders GROUP BY name;\n",
+    "css": ".card { padding: 4px; border: 1px solid #ccc; }\n",
+}
+
+
+@pytest.fixture(scope="module")
+def trained_run(tmp_path_factory):
+    root = tmp_path_factory.mktemp("pipeline")
+    for split in ("train", "validation"):
+        (root / "corpus" / split).mkdir(parents=True)
+        for label, text in LANGUAGES.items():
+            rows = [
+                {"label": label, "source": "t==1", "path": f"{i}", "text": text * 40}
+                for i in range(2)
+            ]
+            path = root / "corpus" / split / f"{label}.jsonl"
+            path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    config = {
+        "model": {"embed_dim": 8, "conv_filters": 8, "lstm_units": 8, "lstm_layers": 1},
+        "data": {
+            "corpus": str(root / "corpus"),
+            "sequence_length": 96,
+            "labels": list(LANGUAGES),
+        },
+        "fit": {
+            "batch_size": 8,
+            "steps_per_epoch": 6,
+            "epochs": 2,
+            "validation_batches": 2,
+            "learning_rate": 0.01,
+        },
+        "window_length": 96,
+        "window_margin": 16,
+    }
+    config_path = root / "config.json"
+    config_path.write_text(json.dumps(config))
+    from charseg_training.cli import main
+
+    run = root / "run"
+    assert (
+        main(["fit", "--run", str(run), "--config", str(config_path), "--quiet"]) == 0
+    )
+    return run
+
+
+def test_fit_writes_checkpoint_and_state(trained_run):
+    assert (trained_run / "checkpoint.keras").exists()
+    assert (trained_run / "best.keras").exists()
+    state = json.loads((trained_run / "state.json").read_text())
+    assert state["epochs"] == 2
+    assert state["characters"] == 2 * 6 * 8 * 96
+    history = (trained_run / "history.csv").read_text().splitlines()
+    assert len(history) == 3
+
+
+def test_fit_resumes_from_checkpoint(trained_run):
+    from charseg_training.cli import main
+
+    assert main(["fit", "--run", str(trained_run), "--epochs", "3", "--quiet"]) == 0
+    state = json.loads((trained_run / "state.json").read_text())
+    assert state["epochs"] == 3
+    assert len((trained_run / "history.csv").read_text().splitlines()) == 4
+
+
+def test_export_runs_in_onnxruntime_with_parity(trained_run):
+    from charseg_training.cli import main
+
+    assert (
+        main(
+            [
+                "export",
+                "--run",
+                str(trained_run),
+                "--weights",
+                "checkpoint.keras",
+                "--int8",
+            ]
+        )
+        == 0
+    )
+    path = trained_run / "model.onnx"
+    proto = onnx.load(str(path))
+    metadata = {p.key: p.value for p in proto.metadata_props}
+    contract = ModelContract.from_metadata(metadata)
+    assert contract.labels == tuple(LANGUAGES)
+    assert contract.window.length == 96
+    assert "LSTM" in {node.op_type for node in proto.graph.node}
+
+    summary = json.loads((trained_run / "export.json").read_text())
+    assert summary["parity_max_abs_diff"] <= 1e-4
+
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    for length in (1, 37, 96, 300):
+        ids = encode(("SELECT x FROM t; " * 30)[:length])[None, :]
+        probs = session.run([OUTPUT_NAME], {INPUT_NAME: ids})[0]
+        assert probs.shape == (1, length, len(LANGUAGES))
+        np.testing.assert_allclose(probs.sum(axis=-1), 1.0, atol=1e-5)
+
+    int8 = trained_run / "model.int8.onnx"
+    int8_meta = {p.key: p.value for p in onnx.load(str(int8)).metadata_props}
+    assert ModelContract.from_metadata(int8_meta) == contract
+
+
+def test_export_without_weights_fails(tmp_path):
+    from charseg_training.cli import main
+
+    (tmp_path / "config.json").write_text("{}")
+    assert main(["export", "--run", str(tmp_path)]) == 1

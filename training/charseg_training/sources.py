@@ -1,0 +1,250 @@
+"""The source packages that the corpus builder fetches, and what it keeps from each.
+
+Every source comes through a package registry's ordinary client, so a fresh
+machine can fetch the same files again:
+
+* ``apt-source``: ``apt-get source --download-only`` (needs ``deb-src`` entries
+  for bookworm and bookworm-updates under ``/etc/apt/sources.list.d/``);
+* ``apt-deb``: ``apt-get download``; the corpus reads the ``data.tar`` member;
+* ``npm``: ``npm pack``;
+* ``pip``: ``pip download --no-deps --no-binary :all:``. Only list pure-Python
+  packages here, because pip builds an sdist to read its metadata and a C
+  extension build takes minutes.
+* ``dir``: a directory on this machine, such as ``/usr/share/common-licenses``.
+
+Versions are whatever the registry serves when the cache is filled (npm and
+PyPI: the latest release). The manifest records the version actually used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Source:
+    """One package to fetch, and the rules for turning its files into examples."""
+
+    name: str
+    kind: str
+    #: Labels this source may contribute; None allows every label.
+    labels: frozenset[str] | None = None
+    #: fnmatch patterns on the path inside the package; empty keeps every path.
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    #: Label for ``.h`` files: ``c`` or ``cpp``.
+    header_label: str = "c"
+    #: ``(pattern, label)`` pairs that override the name-based label.
+    path_labels: tuple[tuple[str, str], ...] = ()
+    #: Labels for which this whole package goes to the ``unseen`` split.
+    holdout: tuple[str, ...] = ()
+    #: Path of a zip archive inside the package whose members replace it.
+    inner_zip: str | None = None
+    #: Seconds allowed for the download before the source is skipped.
+    timeout_s: int = 600
+    #: For ``dir`` sources: the directory to read.
+    directory: str | None = None
+
+
+# Patterns shared by many sources: test expectations, fixtures that are
+# deliberately broken, and build output.
+_COMMON_EXCLUDES = (
+    "*/testData/*",
+    "*/testdata/*",
+    "*/baselines/*",
+    "*/badsyntax*",
+    "*/bad_coding*",
+    "*/dist/*.map",
+    "*.output",
+)
+
+SOURCES: tuple[Source, ...] = (
+    # Prose licences that ship with Debian.
+    Source(
+        "common-licenses",
+        "dir",
+        directory="/usr/share/common-licenses",
+        labels=frozenset({"plaintext"}),
+        path_labels=(("*", "plaintext"),),
+    ),
+    # python
+    Source(
+        "python3.11",
+        "apt-source",
+        timeout_s=900,
+        exclude=_COMMON_EXCLUDES
+        + (
+            "*/lib2to3/tests/data/*",
+            "Lib/test/encoded_modules/*",
+            "Lib/test/tokenizedata/*",
+            "Modules/_decimal/libmpdec/*",
+            "Modules/expat/*",
+            "Modules/_ctypes/libffi*",
+        ),
+    ),
+    Source("django", "pip", exclude=_COMMON_EXCLUDES + ("*/locale/*",)),
+    Source(
+        "sphinx", "pip", holdout=("python",), exclude=_COMMON_EXCLUDES + ("*/locale/*",)
+    ),
+    Source("click", "pip"),
+    Source(
+        "pygments",
+        "pip",
+        labels=frozenset({"python", "other", "plaintext"}),
+        exclude=_COMMON_EXCLUDES + ("tests/snippets/*",),
+    ),
+    # scala
+    Source("scala", "apt-source", exclude=_COMMON_EXCLUDES + ("test/files/neg/*",)),
+    # java
+    Source(
+        "openjdk-17-source",
+        "apt-deb",
+        inner_zip="usr/lib/jvm/openjdk-17/lib/src.zip",
+        labels=frozenset({"java"}),
+        timeout_s=900,
+    ),
+    Source("guava-libraries", "apt-source"),
+    Source("junit4", "apt-source", holdout=("java",)),
+    # kotlin
+    Source("kotlin", "apt-source", exclude=_COMMON_EXCLUDES),
+    Source("expo-modules-core", "npm"),
+    Source("react-native-vision-camera", "npm", holdout=("kotlin",)),
+    # javascript, typescript
+    Source(
+        "three", "npm", exclude=("*/libs/*", "build/*", "*/models/*", "*/textures/*")
+    ),
+    Source("jquery", "npm", holdout=("javascript",), exclude=("dist/*",)),
+    Source("express", "npm"),
+    Source("eslint", "npm"),
+    Source(
+        "node-typescript",
+        "apt-source",
+        timeout_s=900,
+        include=("src/*", "tests/cases/conformance/*", "README*", "*.md", "doc/*"),
+        exclude=_COMMON_EXCLUDES,
+    ),
+    Source("rxjs", "npm", exclude=("dist/*",)),
+    Source("zod", "npm", holdout=("typescript",)),
+    # c
+    Source(
+        "postgresql-15",
+        "apt-source",
+        timeout_s=900,
+        exclude=_COMMON_EXCLUDES
+        + ("doc/src/sgml/html/*", "*/expected/*", "*/output/*"),
+    ),
+    Source("ruby3.1", "apt-source", exclude=_COMMON_EXCLUDES),
+    Source(
+        "libxml2", "apt-source", holdout=("c",), exclude=("result/*", "doc/devhelp/*")
+    ),
+    Source("lua5.4", "apt-source"),
+    Source("git", "apt-source", exclude=_COMMON_EXCLUDES + ("compat/*", "t/t[0-9]*/*")),
+    # cpp
+    Source("libboost1.81-dev", "apt-deb", header_label="cpp"),
+    Source(
+        "cmake",
+        "apt-source",
+        header_label="cpp",
+        exclude=_COMMON_EXCLUDES + ("Utilities/*",),
+    ),
+    Source("fmtlib", "apt-source", header_label="cpp", holdout=("cpp",)),
+    Source("googletest", "apt-source", header_label="cpp"),
+    # csharp
+    Source("keepass2", "apt-source"),
+    Source("nunit", "apt-source"),
+    Source("newtonsoft-json", "apt-source", holdout=("csharp",)),
+    Source("dbus-sharp", "apt-source"),
+    # go
+    Source("golang-1.19-src", "apt-deb", exclude=_COMMON_EXCLUDES),
+    Source("docker.io", "apt-source", exclude=_COMMON_EXCLUDES),
+    Source("golang-github-spf13-cobra", "apt-source", holdout=("go",)),
+    # rust
+    Source("rust-src", "apt-deb", exclude=_COMMON_EXCLUDES),
+    # Debian's librust-*-dev packages hold crate sources under /usr/share/cargo.
+    Source("librust-regex-dev", "apt-deb"),
+    Source("librust-serde-json-dev", "apt-deb"),
+    Source("librust-tokio-dev", "apt-deb"),
+    Source("librust-syn-dev", "apt-deb"),
+    Source("librust-clap-dev", "apt-deb", holdout=("rust",)),
+    # ruby
+    Source("libruby3.1", "apt-deb"),
+    Source("rails", "apt-source", exclude=_COMMON_EXCLUDES),
+    Source("ruby-rack", "apt-deb", holdout=("ruby",)),
+    # php
+    Source("symfony", "apt-source", exclude=_COMMON_EXCLUDES),
+    Source("phpunit", "apt-source", exclude=_COMMON_EXCLUDES),
+    Source("composer", "apt-source", holdout=("php",)),
+    # shellscript
+    Source(
+        "bash-completion",
+        "apt-source",
+        holdout=("shellscript",),
+        path_labels=(("completions/*", "shellscript"),),
+        exclude=("completions/Makefile*",),
+    ),
+    # sql
+    Source(
+        "sqlglot",
+        "pip",
+        labels=frozenset({"sql"}),
+        include=("tests/fixtures/*",),
+        holdout=("sql",),
+    ),
+    # css
+    Source("bootstrap", "npm"),
+    Source("bulma", "npm"),
+    Source("animate.css", "npm"),
+    Source("normalize.css", "npm"),
+    Source("tachyons", "npm"),
+    Source(
+        "highlight.js",
+        "npm",
+        labels=frozenset({"css", "markdown", "plaintext", "json"}),
+    ),
+    Source(
+        "codemirror@5",
+        "npm",
+        labels=frozenset({"css", "html", "markdown", "plaintext"}),
+    ),
+    Source("prismjs", "npm", holdout=("css",)),
+    Source("jquery-ui", "npm", exclude=("dist/*", "external/*")),
+    # json, yaml
+    Source("jsonschema", "pip"),
+    Source("ansible", "pip", timeout_s=420),
+    # haskell
+    Source(
+        "ghc",
+        "apt-source",
+        timeout_s=900,
+        exclude=_COMMON_EXCLUDES + ("*/should_fail/*", "utils/haddock/*-test/*"),
+    ),
+    Source(
+        "agda",
+        "apt-source",
+        holdout=("haskell",),
+        exclude=_COMMON_EXCLUDES + ("test/Fail/*",),
+    ),
+    Source("pandoc", "apt-source"),
+    # lua
+    Source("neovim", "apt-source"),
+    Source("luarocks", "apt-source"),
+    Source("awesome", "apt-source", holdout=("lua",)),
+    # r
+    Source("r-base", "apt-source", timeout_s=900),
+    Source("r-cran-ggplot2", "apt-source"),
+    Source("r-cran-dplyr", "apt-source", holdout=("r",)),
+    # perl
+    Source("perl-modules-5.36", "apt-deb"),
+    Source("libmojolicious-perl", "apt-source"),
+    Source("libmoose-perl", "apt-source", holdout=("perl",)),
+    # latex
+    Source("texlive-latex-base", "apt-deb", holdout=("latex",)),
+    Source("texlive-latex-recommended", "apt-deb"),
+    # xml
+    Source("libxslt", "apt-source", holdout=("xml",), exclude=("doc/devhelp/*",)),
+)
+
+
+def sources_by_name() -> dict[str, Source]:
+    """Return :data:`SOURCES` keyed by name."""
+    return {source.name: source for source in SOURCES}
