@@ -11,7 +11,7 @@ DEBIAN_PACKAGES := neovim chromium ripgrep libkrb5-dev
 DEMO_INPUT := examples/python_scala_sql.py
 DEMO_HTML := demo.html
 
-.PHONY: demo test lint format venv venv-dev debian extension-deps test-python test-extension bench clean
+.PHONY: demo test lint format venv venv-dev debian test-python test-extension bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,9 +42,6 @@ debian:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
-extension-deps: debian
-	$(MAKE) -C vscode-extension deps
-
 lint: venv-dev
 	$(VENV)/bin/ruff check server training tests bench
 	$(VENV)/bin/ruff format --check server training tests bench
@@ -56,8 +53,8 @@ format: venv-dev
 test-python: venv-dev debian
 	$(VENV)/bin/pytest -q
 
-test-extension: venv-dev extension-deps
-	$(MAKE) -C vscode-extension test
+test-extension: venv-dev debian
+	$(MAKE) -C vscode-extension lint test e2e
 
 test: lint test-python test-extension
 

@@ -33,7 +33,6 @@ from charseg_server.contract import encode
 from charseg_server.engine import Segmenter, SegmentOptions
 from charseg_server.incremental import IncrementalSegmenter, window_key
 from charseg_server.model import Model, default_model_path
-from charseg_server.runs import concatenate
 from charseg_server.windows import plan_windows
 
 LINE_POOLS = {
@@ -114,29 +113,38 @@ def int8_model_path(fp32: Path, folder: Path) -> Path | None:
     return target
 
 
-def chars_per_second(segmenter: Segmenter, text: str, repeats: int) -> float:
+def timed(function, *args) -> tuple[float, float]:
+    """Call ``function``; return (wall-clock seconds, CPU seconds of this process)."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    function(*args)
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def rate_cell(chars: int, wall: float, cpu: float) -> str:
+    """Format characters per wall-clock second and, in brackets, per CPU second."""
+    return f"{chars / wall:,.0f} ({chars / cpu:,.0f})"
+
+
+def chars_per_second(segmenter: Segmenter, text: str, repeats: int) -> str:
     segmenter.segment(text[:2000])  # warm-up
-    timings = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        segmenter.segment(text)
-        timings.append(time.perf_counter() - started)
-    return len(text) / statistics.median(timings)
+    timings = [timed(segmenter.segment, text) for _ in range(repeats)]
+    wall = statistics.median(t[0] for t in timings)
+    cpu = statistics.median(t[1] for t in timings)
+    return rate_cell(len(text), wall, cpu)
 
 
 def large_child(model_path: str, threads: int, chars: int) -> None:
-    """Segment one large document and print: seconds, regions, peak RSS in MB."""
+    """Segment one large document; print wall and CPU seconds and peak RSS in MB."""
     model = Model.load(model_path, provider="cpu", threads=threads)
     text = make_text(chars, seed=3)
-    started = time.perf_counter()
-    regions = Segmenter(model, SegmentOptions(max_chars=chars)).segment(text)
-    seconds = time.perf_counter() - started
+    engine = Segmenter(model, SegmentOptions(max_chars=chars))
+    wall, cpu = timed(engine.segment, text)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{seconds} {len(regions)} {peak_mb}")
+    print(f"{wall} {cpu} {peak_mb}")
 
 
-def run_large(model_path: Path, threads: int, chars: int) -> tuple[float, float]:
-    """Return (characters per second, peak RSS in MB) from a child process."""
+def run_large(model_path: Path, threads: int, chars: int) -> tuple[str, float]:
+    """Return (rate cell, peak RSS in MB) measured in a child process."""
     command = [
         sys.executable,
         __file__,
@@ -146,8 +154,8 @@ def run_large(model_path: Path, threads: int, chars: int) -> tuple[float, float]
         str(chars),
     ]
     output = subprocess.run(command, capture_output=True, text=True, check=True)
-    seconds, _, peak_mb = output.stdout.split()
-    return chars / float(seconds), float(peak_mb)
+    wall, cpu, peak_mb = (float(value) for value in output.stdout.split())
+    return rate_cell(chars, wall, cpu), peak_mb
 
 
 def throughput_table(models: dict[str, Path], large_chars: int) -> tuple[str, str]:
@@ -162,10 +170,10 @@ def throughput_table(models: dict[str, Path], large_chars: int) -> tuple[str, st
             cells = [name, str(threads)]
             for chars in sizes.values():
                 repeats = 20 if chars <= 1_000 else 3
-                rate = chars_per_second(engine, make_text(chars, seed=1), repeats)
-                cells.append(f"{rate:,.0f}")
+                text = make_text(chars, seed=1)
+                cells.append(chars_per_second(engine, text, repeats))
             rate, peak_mb = run_large(path, threads, large_chars)
-            cells.append(f"{rate:,.0f}")
+            cells.append(rate)
             memory.append(f"| {name} | {threads} | {peak_mb:,.0f} |")
             rows.append("| " + " | ".join(cells) + " |")
             print(f"  measured {name} on {threads} threads", file=sys.stderr)
@@ -184,19 +192,23 @@ def file_and_edit_table(model_path: Path) -> str:
     engine = Segmenter(model)
     two_thousand = "\n".join(make_lines(2_000, seed=5)) + "\n"
     engine.segment(two_thousand[:2000])
-    timings = []
-    for _ in range(3):
-        started = time.perf_counter()
-        engine.segment(two_thousand)
-        timings.append(time.perf_counter() - started)
+    timings = [timed(engine.segment, two_thousand) for _ in range(3)]
     rows = [
-        "| measurement | result |",
-        "|---|---|",
+        "| measurement | wall clock | CPU time |",
+        "|---|---|---|",
         f"| 2,000-line file ({len(two_thousand):,} characters), text to regions "
-        f"| {statistics.median(timings) * 1000:,.0f} ms |",
+        f"| {_median_ms(timings, 0)} | {_median_ms(timings, 1)} |",
     ]
     rows.extend(_edit_rows(engine, model))
     return "\n".join(rows)
+
+
+def _median_ms(timings: list[tuple[float, float]], column: int) -> str:
+    return f"{statistics.median(t[column] for t in timings) * 1000:,.1f} ms"
+
+
+def _max_ms(timings: list[tuple[float, float]], column: int) -> str:
+    return f"{max(t[column] for t in timings) * 1000:,.1f} ms"
 
 
 def _edit_rows(engine: Segmenter, model: Model) -> list[str]:
@@ -208,46 +220,44 @@ def _edit_rows(engine: Segmenter, model: Model) -> list[str]:
     for _ in range(15):
         cut = rng.randrange(len(text))
         text = text[:cut] + "x" + text[cut:]
-        started = time.perf_counter()
-        incremental.update(text)
-        timings.append(time.perf_counter() - started)
+        timings.append(timed(incremental.update, text))
         windows_run.append(incremental.windows_run)
     parts = _edit_parts(engine, model, text)
     return [
-        f"| one-character edit, 10,000-line file ({len(text):,} characters): "
-        f"median / max of 15 | {statistics.median(timings) * 1000:,.1f} ms / "
-        f"{max(timings) * 1000:,.1f} ms |",
+        f"| one-character edit, 10,000-line file ({len(text):,} characters), "
+        f"median of 15 | {_median_ms(timings, 0)} | {_median_ms(timings, 1)} |",
+        f"| same, max of 15 | {_max_ms(timings, 0)} | {_max_ms(timings, 1)} |",
         f"| windows run per edit (median / max), of {incremental.cached_windows} "
-        f"| {statistics.median(windows_run):g} / {max(windows_run)} |",
-        *[f"| edit step: {name} | {value} |" for name, value in parts],
+        f"| {statistics.median(windows_run):g} / {max(windows_run)} | |",
+        *[f"| edit step: {name} | {wall} | {cpu} |" for name, wall, cpu in parts],
     ]
 
 
-def _edit_parts(engine: Segmenter, model: Model, text: str) -> list[tuple[str, str]]:
+def _edit_parts(
+    engine: Segmenter, model: Model, text: str
+) -> list[tuple[str, str, str]]:
     """Time the steps of one edit: encode, plan and hash, one window, decoding."""
-    started = time.perf_counter()
     ids = encode(text)
-    encoded = time.perf_counter()
     plan = plan_windows(ids, model.contract.window)
-    for window in plan:
-        window_key(ids, window)
-    planned = time.perf_counter()
-    summaries = engine.summarize_windows([(ids, plan[len(plan) // 2])], 64)
-    ran = time.perf_counter()
-    all_summaries = engine.summarize_windows([(ids, w) for w in plan], 64)
-    summary = concatenate(all_summaries)
-    decode_started = time.perf_counter()
-    engine.decode(all_summaries, engine.options)
-    decoded = time.perf_counter()
-    del summaries
-    return [
-        ("encode", f"{(encoded - started) * 1000:.1f} ms"),
-        ("plan and hash windows", f"{(planned - encoded) * 1000:.1f} ms"),
-        ("run one window", f"{(ran - planned) * 1000:.1f} ms"),
+    summaries = engine.summarize_windows([(ids, w) for w in plan], 64)
+    runs = sum(len(summary.lengths) for summary in summaries)
+
+    def plan_and_hash() -> None:
+        for window in plan_windows(ids, model.contract.window):
+            window_key(ids, window)
+
+    steps = [
+        ("encode", timed(encode, text)),
+        ("plan and hash windows", timed(plan_and_hash)),
         (
-            f"decode {len(summary.lengths):,} runs",
-            f"{(decoded - decode_started) * 1000:.1f} ms",
+            "run one window",
+            timed(engine.summarize_windows, [(ids, plan[len(plan) // 2])], 64),
         ),
+        (f"decode {runs:,} runs", timed(engine.decode, summaries, engine.options)),
+    ]
+    return [
+        (name, f"{wall * 1000:.1f} ms", f"{cpu * 1000:.1f} ms")
+        for name, (wall, cpu) in steps
     ]
 
 
@@ -283,7 +293,10 @@ def main() -> None:
         f"Python {platform.python_version()}, provider cpu"
     )
     print(f"Command: python bench/bench_engine.py --large-mb {args.large_mb:g}\n")
-    print("End-to-end characters per second (text in, regions out):\n")
+    print(
+        "End-to-end characters per second (text in, regions out), by wall clock "
+        "and, in brackets, per CPU second of the process:\n"
+    )
     print(throughput + "\n")
     print(memory + "\n")
     print(edits)

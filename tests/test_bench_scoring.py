@@ -106,9 +106,9 @@ def test_vote_majority_beats_nearest():
     assert winner.tolist() == [0, 0, 0, 0, 1, 1]
 
 
-def test_vote_nearest_outside_tie_falls_back_to_lowest_id():
-    # Character 10: labels 1 and 2 have two votes each; the nearest window
-    # (centre 10) says 0, which is not tied, so the lowest tied id wins.
+def test_vote_untied_nearest_ignored():
+    # Character 10: labels 1 and 2 have two votes each. The nearest window
+    # (centre 10) votes 0, which is not tied, so the lowest tied id wins.
     windows = [(0, 20), (0, 20), (0, 20), (0, 20), (9, 12)]
     winner = vote(20, windows, [2, 2, 1, 1, 0], 3)
     assert winner[10] == 1

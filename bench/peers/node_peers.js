@@ -4,10 +4,10 @@
 //   node node_peers.js hljs python,scala,...   (auto-detection limited to these names)
 //   node node_peers.js guesslang
 //
-// Each stdin line is {"text": "..."}. Each stdout line answers one input, in order:
+// Each stdin line is {"text": "..."}. Each stdout line is the reply to one input, in order:
 // hljs: {"language": name or null, "relevance": n, "ms": t}
 // guesslang: {"results": [[id, confidence], ...] sorted by confidence, "ms": t}
-// where t is the milliseconds the library call took. A failed call answers {"error": "..."}.
+// where t is the milliseconds the library call took. A failed call replies {"error": "..."}.
 'use strict';
 
 const readline = require('readline');
@@ -52,16 +52,16 @@ async function main() {
         if (!line.trim()) {
             continue;
         }
-        let answer;
+        let reply;
         try {
             const { text } = JSON.parse(line);
             const start = process.hrtime.bigint();
-            answer = await peer.guess(text);
-            answer.ms = Number(process.hrtime.bigint() - start) / 1e6;
+            reply = await peer.guess(text);
+            reply.ms = Number(process.hrtime.bigint() - start) / 1e6;
         } catch (error) {
-            answer = { error: String(error && error.stack ? error.stack : error) };
+            reply = { error: String(error && error.stack ? error.stack : error) };
         }
-        process.stdout.write(JSON.stringify(answer) + '\n');
+        process.stdout.write(JSON.stringify(reply) + '\n');
     }
 }
 

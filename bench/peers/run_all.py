@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from peerbench.paths import PEER_VENV, PEERS_DIR
+from peerbench.paths import PEER_VENV, PEERS_DIR, RESULTS_DIR
 from peerbench.windows import WINDOW_LENGTH, WINDOW_STRIDE
 
 PEER_TOOLS = ("pygments", "highlightjs", "magika", "guesslang")
@@ -62,7 +62,19 @@ def ensure_node_modules() -> None:
     stamp.write_text(wanted)
 
 
-def main() -> None:
+def check_project_venv() -> None:
+    """Exit with a message unless this Python can import charseg and onnxruntime."""
+    try:
+        import charseg_server.model  # noqa: F401
+    except ImportError as error:
+        sys.exit(
+            f"cannot import charseg ({error}); run this script with the project's "
+            "virtual environment: .venv/bin/python bench/peers/run_all.py"
+        )
+
+
+def parse_args() -> argparse.Namespace:
+    """Parse the command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--count", type=int, default=100, help="documents per set (default 100)"
@@ -76,7 +88,7 @@ def main() -> None:
         nargs="+",
         default=["charseg", *PEER_TOOLS],
         choices=["charseg", *PEER_TOOLS],
-        help="tools to run (default: all)",
+        help="tools to run (default: all); results of other tools are deleted",
     )
     parser.add_argument(
         "--window", type=int, default=WINDOW_LENGTH, help="peer window, characters"
@@ -84,15 +96,24 @@ def main() -> None:
     parser.add_argument(
         "--stride", type=int, default=WINDOW_STRIDE, help="peer stride, characters"
     )
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = parse_args()
+    if "charseg" in args.tools:
+        check_project_venv()
     started = time.perf_counter()
     here = str(PEERS_DIR)
+
     run([
         sys.executable, f"{here}/build_data.py", "--count", str(args.count),
         "--seed", str(args.seed), "--splits", *args.splits,
     ])  # fmt: skip
-    for stale in (PEERS_DIR.parent / "results").glob("*"):
+    # Predictions of earlier documents no longer match the rebuilt data.
+    for stale in RESULTS_DIR.glob("*"):
         stale.unlink()
+
     if "charseg" in args.tools:
         run([sys.executable, f"{here}/run_charseg.py"])
     peers = [tool for tool in args.tools if tool in PEER_TOOLS]
@@ -100,12 +121,14 @@ def main() -> None:
         python = ensure_peer_venv()
         if {"highlightjs", "guesslang"} & set(peers):
             ensure_node_modules()
-        for tool in peers:
-            run([
-                str(python), f"{here}/run_peer.py", tool,
-                "--window", str(args.window), "--stride", str(args.stride),
-            ])  # fmt: skip
-    run([sys.executable, f"{here}/score.py"])
+    for tool in peers:
+        run([
+            str(python), f"{here}/run_peer.py", tool,
+            "--window", str(args.window), "--stride", str(args.stride),
+        ])  # fmt: skip
+
+    command = " ".join([".venv/bin/python", "bench/peers/run_all.py", *sys.argv[1:]])
+    run([sys.executable, f"{here}/score.py", "--command", command])
     print(f"benchmark finished in {time.perf_counter() - started:.0f} s")
 
 

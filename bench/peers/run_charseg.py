@@ -33,10 +33,12 @@ def main() -> None:
     )
     args = parser.parse_args()
     documents = read_documents(DATA_DIR)
+
     started = time.perf_counter()
     model = Model.load(args.model, provider="cpu")
     segmenter = Segmenter(model)
     load_seconds = time.perf_counter() - started
+
     predictions = []
     for document in documents:
         begun = time.perf_counter()
@@ -44,6 +46,7 @@ def main() -> None:
         seconds = time.perf_counter() - begun
         runs = [[region.label, region.end - region.start] for region in regions]
         predictions.append(Prediction(document.id, "segment", runs, seconds))
+
     write_jsonl(RESULTS_DIR / "charseg.jsonl", predictions)
     meta = {
         "tool": "charseg",

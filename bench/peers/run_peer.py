@@ -32,12 +32,14 @@ def main() -> None:
     )
     args = parser.parse_args()
     documents = read_documents(DATA_DIR)
+
     started = time.perf_counter()
     peer = PEERS[args.tool]()
     load_seconds = time.perf_counter() - started
     predictions = run_peer(peer, documents, LABELS, args.window, args.stride)
     if hasattr(peer, "close"):
         peer.close()
+
     write_jsonl(RESULTS_DIR / f"{args.tool}.jsonl", predictions)
     meta = {
         "tool": args.tool,

@@ -36,36 +36,66 @@ def machine() -> str:
     except OSError:
         pass
     load = os.getloadavg()[0]
-    return f"{os.cpu_count()} cores ({model}), no GPU, load average {load:.1f}"
+    return (
+        f"{os.cpu_count()} cores ({model}), no GPU, "
+        f"1-minute load average {load:.1f} at the end of the run"
+    )
+
+
+def window_note(versions: dict[str, dict]) -> str:
+    """Describe the peers' sliding windows from their run metadata."""
+    shapes = {
+        (meta["window"], meta["stride"])
+        for meta in versions.values()
+        if "window" in meta
+    }
+    if not shapes:
+        return ""
+    text = ", ".join(f"{window} characters every {stride}" for window, stride in shapes)
+    return f"Peer windows: {text}."
+
+
+def score_all(documents: list) -> tuple[Table, dict[str, dict]]:
+    """Score the majority baseline and every tool with a prediction file.
+
+    Returns the table and each tool's run metadata.
+    """
+    table = Table()
+    baseline = majority_predictions(documents, LABELS)
+    add_tool(table, MAJORITY, documents, baseline, LABELS)
+    metadata = {}
+    for tool in TOOL_ORDER:
+        path = RESULTS_DIR / f"{tool}.jsonl"
+        if not path.exists():
+            continue
+        add_tool(table, tool, documents, read_predictions(path), LABELS)
+        meta_path = RESULTS_DIR / f"{tool}.meta.json"
+        if meta_path.exists():
+            metadata[tool] = json.loads(meta_path.read_text())
+    return table, metadata
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.parse_args()
+    parser.add_argument(
+        "--command", default="", help="the command line to print in the report"
+    )
+    args = parser.parse_args()
     documents = read_documents(DATA_DIR)
     splits = sorted({document.split for document in documents})
-    table = Table()
-    add_tool(
-        table, MAJORITY, documents, majority_predictions(documents, LABELS), LABELS
-    )
-    tools = [tool for tool in TOOL_ORDER if (RESULTS_DIR / f"{tool}.jsonl").exists()]
-    versions = {}
-    for tool in tools:
-        predictions = read_predictions(RESULTS_DIR / f"{tool}.jsonl")
-        add_tool(table, tool, documents, predictions, LABELS)
-        meta_path = RESULTS_DIR / f"{tool}.meta.json"
-        if meta_path.exists():
-            versions[tool] = json.loads(meta_path.read_text())
+    table, metadata = score_all(documents)
+
+    versions = "; ".join(f"{tool} {meta['version']}" for tool, meta in metadata.items())
     header = [
         f"Run {time.strftime('%Y-%m-%d %H:%M %Z')} on {machine()}.",
-        "",
-        "Tool versions: "
-        + "; ".join(f"{tool} {meta['version']}" for tool, meta in versions.items())
-        + ".",
-        "",
+        f"Command: `{args.command}`" if args.command else "",
+        f"Versions: {versions}.",
+        window_note(metadata),
     ]
-    report = "\n".join(header) + render(table, splits)
+    report = "\n\n".join(line for line in header if line) + "\n\n"
+    report += render(table, splits)
     (RESULTS_DIR / "report.md").write_text(report + "\n", encoding="utf-8")
+
     summary = {
         f"{variant} | {split}/{name}": {
             **result.scores.summary(),

@@ -22,6 +22,8 @@ from .contract import WindowGeometry, encode
 HASH_SPAN = 16
 #: One line start in this many becomes an anchor candidate (on average).
 LINE_ANCHOR_MODULUS = 3
+#: Leading spaces and tabs skipped before hashing a line (deeper ones count).
+MAX_INDENT = 64
 #: Share of positions (one in this many) that are candidates where no line start is.
 POSITION_ANCHOR_MODULUS = 64
 
@@ -34,6 +36,7 @@ _HASH_POWERS = np.array(
     dtype=np.uint64,
 )
 _MIX = np.uint64(0xFF51AFD7ED558CCD)
+_HASH_CHUNK = 16384
 
 
 @dataclass(frozen=True)
@@ -116,14 +119,21 @@ def _line_anchor_candidates(ids: np.ndarray) -> np.ndarray:
     starts = np.flatnonzero(ids[:-1] == _NEWLINE_ID) + 1
     if len(starts) == 0:
         return starts
-    content = np.flatnonzero(~np.isin(ids, _INDENT_IDS))
-    first = np.searchsorted(content, starts)
-    # Lines with nothing but blanks up to the end of the text hash from the start.
-    hash_from = np.where(
-        first < len(content), content[np.minimum(first, len(content) - 1)], starts
-    )
-    hashes = span_hashes(ids, hash_from)
+    hashes = span_hashes(ids, _skip_indentation(ids, starts))
     return starts[hashes % np.uint64(LINE_ANCHOR_MODULUS) == 0]
+
+
+def _skip_indentation(ids: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Move each line start past up to ``MAX_INDENT`` spaces and tabs."""
+    n = len(ids)
+    positions = starts.copy()
+    for _ in range(MAX_INDENT):
+        current = ids[np.minimum(positions, n - 1)]
+        blank = (positions < n) & np.isin(current, _INDENT_IDS)
+        if not blank.any():
+            break
+        positions += blank
+    return positions
 
 
 def _last_position_candidate(ids: np.ndarray, low: int, high: int) -> int | None:
@@ -138,7 +148,16 @@ def span_hashes(ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
 
     A polynomial hash in wrap-around uint64 arithmetic, then a multiply-xorshift
     finaliser so the low bits are well mixed. Stable across runs and platforms.
+    Positions go in chunks, so temporary arrays stay small on large texts.
     """
+    hashes = np.empty(len(positions), dtype=np.uint64)
+    for start in range(0, len(positions), _HASH_CHUNK):
+        chunk = positions[start : start + _HASH_CHUNK]
+        hashes[start : start + len(chunk)] = _hash_chunk(ids, chunk)
+    return hashes
+
+
+def _hash_chunk(ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
     n = len(ids)
     offsets = positions[:, None] + np.arange(HASH_SPAN)
     spans = np.where(offsets < n, ids[np.minimum(offsets, n - 1)], 0)

@@ -108,7 +108,7 @@ export function installExtension(layout, vsix) {
 
 /**
  * Starts code-server in its own process group on a free loopback port, and waits until
- * /healthz answers. Returns { url, stop }.
+ * /healthz responds. Returns { url, stop }.
  */
 export async function startCodeServer(layout, extraEnvironment, timeoutMs = 60_000) {
     const port = await freePort();
@@ -157,7 +157,7 @@ export async function startCodeServer(layout, extraEnvironment, timeoutMs = 60_0
         }
         if (Date.now() > deadline) {
             await stopProcessGroup(child);
-            throw new Error(`code-server did not answer ${url}/healthz within ${timeoutMs} ms`);
+            throw new Error(`code-server did not respond at ${url}/healthz within ${timeoutMs} ms`);
         }
         await sleep(250);
     }

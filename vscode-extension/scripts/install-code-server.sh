@@ -6,7 +6,7 @@
 # install as root needs these fixes:
 #   - its postinstall refuses to run as root without npm_config_unsafe_perm=true;
 #   - the kerberos module compiles against gssapi/gssapi.h (libkrb5-dev);
-#   - @vscode/ripgrep downloads rg from GitHub unless its cache already holds the
+#   - @vscode/ripgrep downloads rg from GitHub unless its cache already contains the
 #     archive, so Debian's rg is packed into that cache under the expected name;
 #   - node-pty runs `npx node-gyp`, which waits for a prompt unless npm_config_yes=true;
 #   - argon2 and kerberos try to download prebuilt binaries from GitHub first, which

@@ -60,21 +60,21 @@ def _generate(name, rng, files, count):
 
 def _snippets(rng, files, count):
     labels = label_cycle(rng, sorted(files))
-    made = 0
-    while made < count:
+    produced = 0
+    while produced < count:
         row = snippet(rng, files, next(labels))
         if row is not None:
-            made += 1
+            produced += 1
             yield row
 
 
 def _real(rng, sources: list[SourceFile], make, count):
     """Yield usable real documents in a seeded random order."""
-    made = 0
+    produced = 0
     for index in rng.permutation(len(sources)).tolist():
-        if made == count:
+        if produced == count:
             return
         result = make(sources[index].text)
         if result is not None:
-            made += 1
+            produced += 1
             yield (*result, sources[index].origin)

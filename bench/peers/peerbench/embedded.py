@@ -50,8 +50,8 @@ def cut_outside(text: str, spans: Sequence[Span], cap: int = EMBEDDED_CAP) -> in
         cut = newline + 1
         inside = any(span.start < cut < span.end for span in spans)
         if not inside:
-            kept = any(span.end <= cut for span in spans)
-            return cut if kept else 0
+            keeps_span = any(span.end <= cut for span in spans)
+            return cut if keeps_span else 0
         newline = text.rfind("\n", 0, newline)
     return 0
 
@@ -61,7 +61,7 @@ def excerpt(
 ) -> tuple[int, int] | None:
     """Return ``(start, end)`` of an excerpt of at most ``cap`` characters.
 
-    The excerpt holds the first span that fits, with up to ``cap // 4``
+    The excerpt contains the first span that fits, with up to ``cap // 4``
     characters of context before it. Both ends fall at line starts outside
     every span, so no span is cut. The result is None where no span fits.
     """
@@ -89,7 +89,7 @@ def _line_start_before(
 ) -> int:
     """Return the first line start in ``[earliest, span.start]`` outside spans.
 
-    Falls back to the start of the line that holds ``span.start``.
+    Falls back to the start of the line that contains ``span.start``.
     """
     fallback = text.rfind("\n", 0, span.start) + 1
     position = 0 if earliest <= 0 else text.find("\n", earliest - 1) + 1

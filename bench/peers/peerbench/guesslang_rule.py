@@ -5,9 +5,9 @@ This restates the rule of VS Code's language detection worker, the file
 ``src/vs/workbench/services/languageDetection/browser/`` in the VS Code
 repository. Confidences of common languages are raised and those of
 error-prone ones lowered, then a guess counts only if it is confident and
-clearly ahead of the next one. When this rule finds nothing, VS Code asks a
-regular expression model that ships with VS Code and not with the npm package,
-so the benchmark leaves that step out.
+clearly ahead of the next one. When this rule finds nothing, VS Code falls back
+to a regular expression model that ships with VS Code and not with the npm
+package, so the benchmark leaves that step out.
 """
 
 from __future__ import annotations
@@ -40,8 +40,8 @@ def accepted(results: Sequence[tuple[str, float]]) -> Iterator[str]:
 
     The first result must reach the threshold before and after correction. A
     candidate is released once a later result trails it by at least the
-    threshold; the walk stops at the first later result at or below the
-    threshold, and candidates not yet released then count for nothing.
+    threshold. The walk stops at the first later result at or below the
+    threshold, and candidates not released by then are dropped.
     """
     threshold = EXPECTED_RELATIVE_CONFIDENCE
     if not results or results[0][1] < threshold:

@@ -1,7 +1,7 @@
 """Markdown documents with fenced code blocks whose info strings are removed.
 
 The truth of a block's body is the language its info string named, mapped to
-a charseg label; every other character, fence lines included, is
+a charseg label. Every other character, fence lines included, is
 ``markdown``. The tools see the document with the info strings removed.
 """
 

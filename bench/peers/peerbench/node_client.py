@@ -1,4 +1,4 @@
-"""A client for ``node_peers.js``: one Node process answers many inputs."""
+"""A client for ``node_peers.js``: one Node process serves many inputs."""
 
 from __future__ import annotations
 
@@ -8,15 +8,16 @@ from pathlib import Path
 
 
 class NodePeerError(RuntimeError):
-    """Raised when the Node process fails or answers with an error."""
+    """Raised when the Node process exits or returns an error for an input."""
 
 
 class NodeClient:
-    """Send texts to ``node_peers.js`` one at a time and read each answer."""
+    """Send texts to ``node_peers.js`` one at a time and read each reply."""
 
     def __init__(self, script: Path, args: list[str], cwd: Path) -> None:
-        # One request in flight at a time: Node writes to a pipe synchronously
-        # on Linux, so queued requests and unread answers could deadlock.
+        # One request in flight at a time, because Node writes to a pipe
+        # synchronously on Linux, so queued requests and unread replies could
+        # deadlock.
         self._process = subprocess.Popen(
             ["node", str(script), *args],
             cwd=cwd,
@@ -28,14 +29,14 @@ class NodeClient:
         self.hello = self._read()
 
     def ask(self, text: str) -> dict:
-        """Return the answer to one text; raise NodePeerError on an error answer."""
+        """Return the reply to one text; raise NodePeerError on an error reply."""
         assert self._process.stdin is not None
         self._process.stdin.write(json.dumps({"text": text}) + "\n")
         self._process.stdin.flush()
-        answer = self._read()
-        if "error" in answer:
-            raise NodePeerError(f"node_peers.js failed on a text: {answer['error']}")
-        return answer
+        reply = self._read()
+        if "error" in reply:
+            raise NodePeerError(f"node_peers.js failed on a text: {reply['error']}")
+        return reply
 
     def _read(self) -> dict:
         assert self._process.stdout is not None

@@ -75,8 +75,8 @@ class HighlightJsPeer:
         self.version = self._client.hello["version"]
 
     def guess(self, text: str) -> tuple[str, float]:
-        answer = self._client.ask(text)
-        return to_label(HIGHLIGHTJS, answer["language"]), answer["ms"] / 1000
+        reply = self._client.ask(text)
+        return to_label(HIGHLIGHTJS, reply["language"]), reply["ms"] / 1000
 
     def close(self) -> None:
         self._client.close()
@@ -96,9 +96,9 @@ class GuesslangPeer:
         self.version = self._client.hello["version"]
 
     def guess(self, text: str) -> tuple[str, float]:
-        answer = self._client.ask(text)
-        results = [(language, confidence) for language, confidence in answer["results"]]
-        return to_label(GUESSLANG, vscode_language(results)), answer["ms"] / 1000
+        reply = self._client.ask(text)
+        results = [(language, confidence) for language, confidence in reply["results"]]
+        return to_label(GUESSLANG, vscode_language(results)), reply["ms"] / 1000
 
     def close(self) -> None:
         self._client.close()

@@ -1,11 +1,11 @@
 """The files the benchmark steps exchange: documents and predictions.
 
-``bench/data/<split>/<set>.jsonl`` holds one document per line::
+``bench/data/<split>/<set>.jsonl`` contains one document per line::
 
     {"id": "test/snippets/0003", "split": "test", "set": "snippets",
      "text": "...", "truth": [["python", 120], ["scala", 40]], "origin": "..."}
 
-``bench/results/<tool>.jsonl`` holds one prediction per document and mode::
+``bench/results/<tool>.jsonl`` contains one prediction per document and mode::
 
     {"id": "test/snippets/0003", "mode": "whole", "pred": [["python", 160]],
      "seconds": 0.0021}

@@ -121,7 +121,7 @@ function mix(color: Rgba, target: Rgba, amount: number): Rgba {
 const WHITE: Rgba = { r: 255, g: 255, b: 255, a: undefined };
 const BLACK: Rgba = { r: 0, g: 0, b: 0, a: undefined };
 
-/** Mixes `color` towards `target` in small steps until `done` holds or it reaches `target`. */
+/** Mixes `color` towards `target` in small steps until `done` returns true or it reaches `target`. */
 function shiftUntil(color: Rgba, target: Rgba, done: (candidate: Rgba) => boolean): Rgba {
     for (let step = 0; step <= 20; step++) {
         const candidate = mix(color, target, step / 20);

@@ -42,6 +42,10 @@ export class RegionPresenter implements vscode.Disposable {
             return;
         }
         const key = normalizeUri(parsed.uri);
+        if (!vscode.workspace.textDocuments.some((document) => document.uri.toString() === key)) {
+            logDebug(`Ignoring regions for ${key}: the document is not open`);
+            return;
+        }
         const regions: DocumentRegions = { ...parsed, uri: key };
         if (!this.cache.update(regions)) {
             logDebug(

@@ -94,7 +94,7 @@ export function parseDocumentRegions(value: unknown): DocumentRegions | string {
  * Latest regions per document URI.
  *
  * Regions for an older document version than the cached ones are rejected, because
- * the server can answer a request for an old version after a newer notification.
+ * the server can respond to a request for an old version after a newer notification.
  */
 export class RegionCache {
     private readonly byUri = new Map<string, DocumentRegions>();

@@ -60,7 +60,7 @@ export class ServerController implements vscode.Disposable {
     /** The restart that is queued or stopping the old server, and the settings it will use. */
     private pendingRestart: Promise<void> | undefined;
     private restartSettings: Settings | undefined;
-    /** The settings last sent to the server, also the answer to its configuration requests. */
+    /** The settings last sent to the server, also returned for its configuration requests. */
     private settings: Settings | undefined;
 
     constructor(
@@ -105,6 +105,10 @@ export class ServerController implements vscode.Disposable {
     /** Sends the settings the server reads through `workspace/didChangeConfiguration`. */
     async notifyConfiguration(settings: Settings): Promise<void> {
         this.settings = settings;
+        if (this.pendingRestart) {
+            // The restarted server must not start with the settings from before this change.
+            this.restartSettings = settings;
+        }
         if (!this.client?.isRunning()) {
             return;
         }
@@ -208,8 +212,12 @@ export class ServerController implements vscode.Disposable {
                 closed: (): CloseHandlerResult => this.handleServerExit(launch),
             },
             middleware: {
+                handleDiagnostics: (uri, diagnostics, next) => {
+                    this.trace('diagnostics', { uri: uri.toString(), count: diagnostics.length });
+                    next(uri, diagnostics);
+                },
                 workspace: {
-                    // Answer for the charseg section with the validated server settings, so
+                    // Return the validated server settings for the charseg section, so
                     // the server never sees the launch, colour or decoration settings.
                     configuration: async (params, token, next) => {
                         const result = await next(params, token);

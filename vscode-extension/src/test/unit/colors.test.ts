@@ -71,7 +71,9 @@ describe('themeVariants', () => {
         for (const theme of [variants.light, variants.dark]) {
             const background = parseHexColor(theme.background);
             const ruler = parseHexColor(theme.overviewRuler);
-            assert.ok(background?.a !== undefined && background.a > 0 && background.a < 0.5);
+            const alpha = background?.a ?? Number.NaN;
+            assert.ok(alpha > 0, `background alpha ${alpha}`);
+            assert.ok(alpha < 0.5, `background alpha ${alpha}`);
             assert.equal(ruler?.a, 1);
         }
     });

@@ -25,7 +25,7 @@ const manifest = JSON.parse(
 ) as { contributes: { configuration: { properties: Record<string, ConfigurationProperty> } } };
 const properties = manifest.contributes.configuration.properties;
 
-/** A configuration like VS Code's: workspace values win over user values over defaults. */
+/** Builds a configuration that, like VS Code's, prefers workspace values to user values to defaults. */
 function fakeConfiguration(
     user: Record<string, unknown> = {},
     workspace: Record<string, unknown> = {},
