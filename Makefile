@@ -11,7 +11,7 @@ DEBIAN_PACKAGES := neovim chromium ripgrep libkrb5-dev
 DEMO_INPUT := examples/python_scala_sql.py
 DEMO_HTML := demo.html
 
-.PHONY: demo test lint format venv venv-dev debian test-python test-extension bench clean
+.PHONY: demo test lint format venv venv-dev debian test-python test-extension bench bench-peers clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,9 @@ test: lint test-python test-extension
 
 bench: venv-dev
 	$(PY) bench/bench_engine.py
+
+bench-peers: venv-dev
+	$(PY) bench/peers/run_all.py --count 100
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info $(DEMO_HTML)

@@ -209,7 +209,7 @@ def test_wrap_foreign_code_in_fence():
     params = code_action_params(analysis, start, start)
     actions = build_code_actions(analysis, params, True, lambda uri: False)
     (wrap,) = [a for a in actions if a.kind == types.CodeActionKind.RefactorRewrite]
-    assert wrap.title == "Wrap lines 11–12 in a python code block"
+    assert wrap.title == "Wrap lines 11–12 in a code block labelled python"
     wrapped = apply_edit(MARKDOWN, analysis, wrap.edit.document_changes[0].edits)
     assert wrapped == MARKDOWN.replace(
         "def loose():\n    return 42\n", "```python\ndef loose():\n    return 42\n```\n"

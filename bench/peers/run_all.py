@@ -41,13 +41,13 @@ def ensure_peer_venv() -> Path:
     requirements = PEERS_DIR / "requirements.txt"
     python = PEER_VENV / "bin" / "python"
     stamp = PEER_VENV / _STAMP
-    wanted = digest(requirements)
-    if stamp.exists() and stamp.read_text() == wanted and python.exists():
+    expected = digest(requirements)
+    if stamp.exists() and stamp.read_text() == expected and python.exists():
         return python
     if not python.exists():
         run([sys.executable, "-m", "venv", str(PEER_VENV)])
     run([str(python), "-m", "pip", "install", "--quiet", "-r", str(requirements)])
-    stamp.write_text(wanted)
+    stamp.write_text(expected)
     return python
 
 
@@ -55,11 +55,11 @@ def ensure_node_modules() -> None:
     """Install bench/peers/node_modules from package-lock.json with ``npm ci``."""
     lock = PEERS_DIR / "package-lock.json"
     stamp = PEERS_DIR / "node_modules" / _STAMP
-    wanted = digest(lock)
-    if stamp.exists() and stamp.read_text() == wanted:
+    expected = digest(lock)
+    if stamp.exists() and stamp.read_text() == expected:
         return
     run(["npm", "ci", "--prefix", str(PEERS_DIR), "--no-audit", "--no-fund"])
-    stamp.write_text(wanted)
+    stamp.write_text(expected)
 
 
 def check_project_venv() -> None:
@@ -104,10 +104,10 @@ def main() -> None:
     if "charseg" in args.tools:
         check_project_venv()
     started = time.perf_counter()
-    here = str(PEERS_DIR)
+    scripts = str(PEERS_DIR)
 
     run([
-        sys.executable, f"{here}/build_data.py", "--count", str(args.count),
+        sys.executable, f"{scripts}/build_data.py", "--count", str(args.count),
         "--seed", str(args.seed), "--splits", *args.splits,
     ])  # fmt: skip
     # Predictions of earlier documents no longer match the rebuilt data.
@@ -115,7 +115,7 @@ def main() -> None:
         stale.unlink()
 
     if "charseg" in args.tools:
-        run([sys.executable, f"{here}/run_charseg.py"])
+        run([sys.executable, f"{scripts}/run_charseg.py"])
     peers = [tool for tool in args.tools if tool in PEER_TOOLS]
     if peers:
         python = ensure_peer_venv()
@@ -123,12 +123,12 @@ def main() -> None:
             ensure_node_modules()
     for tool in peers:
         run([
-            str(python), f"{here}/run_peer.py", tool,
+            str(python), f"{scripts}/run_peer.py", tool,
             "--window", str(args.window), "--stride", str(args.stride),
         ])  # fmt: skip
 
     command = " ".join([".venv/bin/python", "bench/peers/run_all.py", *sys.argv[1:]])
-    run([sys.executable, f"{here}/score.py", "--command", command])
+    run([sys.executable, f"{scripts}/score.py", "--command", command])
     print(f"benchmark finished in {time.perf_counter() - started:.0f} s")
 
 

@@ -111,15 +111,21 @@ def _last_in_range(candidates: list[int], low: int, high: int) -> int | None:
 
 
 def _line_anchor_candidates(ids: np.ndarray) -> np.ndarray:
-    """Return the line starts whose first ``HASH_SPAN`` ids hash to 0 mod 3.
+    """Return the line starts whose line hashes to 0 mod ``LINE_ANCHOR_MODULUS``.
 
-    The hash starts after the line's indentation: deeply indented lines share
-    their first 16 characters, so they would all be candidates or none.
+    A line hashes its first ``HASH_SPAN`` ids after the indentation and its
+    last ``HASH_SPAN`` ids. Lines of one block often share their indentation
+    and first words, so hashing the start alone would make them all
+    candidates or none.
     """
-    starts = np.flatnonzero(ids[:-1] == _NEWLINE_ID) + 1
-    if len(starts) == 0:
-        return starts
-    hashes = span_hashes(ids, _skip_indentation(ids, starts))
+    newlines = np.flatnonzero(ids[:-1] == _NEWLINE_ID)
+    if len(newlines) == 0:
+        return newlines
+    starts = newlines + 1
+    ends = np.append(newlines[1:], len(ids))  # each line's end, its newline excluded
+    heads = np.minimum(_skip_indentation(ids, starts), ends)
+    tails = np.maximum(heads, ends - HASH_SPAN)
+    hashes = span_hashes(ids, heads) * _MIX + span_hashes(ids, tails)
     return starts[hashes % np.uint64(LINE_ANCHOR_MODULUS) == 0]
 
 

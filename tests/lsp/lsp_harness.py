@@ -72,7 +72,7 @@ def units(char: str, encoding: str) -> int:
 
 
 def line_table(text: str) -> list[tuple[int, int]]:
-    """Return ``(start, content_end)`` of each LSP line (``\\n``, ``\\r\\n``, ``\\r``)."""
+    """Return ``(start, content_end)`` of each line; LSP ends lines at LF, CRLF, CR."""
     table = []
     start = 0
     for match in _LINE_BREAK.finditer(text):
@@ -337,6 +337,7 @@ async def lsp_session(
     if configuration is not None:
         client.set_configuration(configuration, section="charseg")
     await client.start_io(*SERVER_COMMAND, *server_args)
+    stopped = False
     try:
         result = await client.initialize_session(
             types.InitializeParams(
@@ -351,5 +352,11 @@ async def lsp_session(
         session.initialize_result = result
         yield session
         await asyncio.wait_for(client.shutdown_session(), 30)
+        stopped = True
     finally:
+        # pygls's stop() waits for the server process to end, so a test that
+        # fails before the shutdown must end the process itself.
+        process = client._server
+        if not stopped and process is not None and process.returncode is None:
+            process.terminate()
         await client.stop()

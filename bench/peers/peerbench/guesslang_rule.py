@@ -1,4 +1,4 @@
-"""How VS Code turns guesslang's ranked guesses into one language, or none.
+"""VS Code's rule that turns guesslang's ranked guesses into one language or none.
 
 This restates the rule of VS Code's language detection worker, the file
 ``languageDetectionWorker.ts`` under

@@ -58,7 +58,10 @@ def build_code_actions(
 
 
 def _touches(start: int, end: int, first: int, last: int) -> bool:
-    return start <= last and first <= end
+    """Return whether ``[start, end)`` overlaps a selection or holds a cursor."""
+    if first == last:
+        return start <= first < end
+    return start < last and first < end
 
 
 def _kind_requested(
@@ -155,7 +158,7 @@ def _wrap_in_fence(analysis: Analysis, code: ForeignCode) -> types.CodeAction:
     end = analysis.index.position(code.end, analysis.encoding)
     first, last = analysis.line_extent(code.start, code.end)
     return types.CodeAction(
-        title=f"Wrap {line_span(first, last).lower()} in a {name} code block",
+        title=f"Wrap {line_span(first, last).lower()} in a code block labelled {name}",
         kind=WRAP_KIND,
         edit=_edit(
             analysis,

@@ -1,0 +1,208 @@
+"""End to end: huge and binary documents, a missing model, TCP and the CLI."""
+
+import asyncio
+import socket
+import subprocess
+import sys
+import time
+
+from lsp_harness import (
+    MARKDOWN_TEXT,
+    MIXED_FILE,
+    SERVER_COMMAND,
+    assert_tiles,
+    capabilities,
+    lsp_session,
+    make_client,
+)
+from lsprotocol import types
+
+BIG_URI = "file:///workspace/big.py"
+SMALL_URI = "file:///workspace/small.md"
+FIVE_MB = 5_000_000
+
+
+def five_megabyte_text() -> str:
+    """About 5 MB of distinct lines (repeated windows would be cached)."""
+    mixed = MIXED_FILE.read_text()
+    parts = []
+    size = 0
+    index = 0
+    while size < FIVE_MB:
+        part = f"# part {index} 😀\r\n{mixed}"
+        parts.append(part)
+        size += len(part)
+        index += 1
+    return "".join(parts)
+
+
+async def test_too_large_document_gets_one_message():
+    text = five_megabyte_text()
+    async with lsp_session() as session:
+        session.open(BIG_URI, text, "python")
+        payload = await session.wait_regions(BIG_URI, 1)
+        started = time.monotonic()
+        version = session.replace(BIG_URI, 10, 10, "edit")
+        second = await session.wait_regions(BIG_URI, version)
+        edit_seconds = time.monotonic() - started
+        hover = await session.client.text_document_hover_async(
+            types.HoverParams(
+                text_document=types.TextDocumentIdentifier(uri=BIG_URI),
+                position=types.Position(line=3, character=0),
+            )
+        )
+        messages = session.shown_messages()
+    assert payload["status"] == "tooLarge"
+    assert payload["regions"] == []
+    assert second["status"] == "tooLarge"
+    assert hover is None
+    assert len(messages) == 1
+    assert messages[0].type == types.MessageType.Warning
+    assert BIG_URI in messages[0].message
+    assert "charseg.maxDocumentSize" in messages[0].message
+    assert edit_seconds < 10, f"an edit of a 5 MB document took {edit_seconds:.1f} s"
+
+
+async def test_server_answers_while_analysing_five_megabytes():
+    text = five_megabyte_text()
+    options = {"maxDocumentSize": 10_000_000}
+    async with lsp_session(
+        initialization_options=options, server_args=("--log-level", "debug")
+    ) as session:
+        session.open(SMALL_URI, MARKDOWN_TEXT, "markdown")
+        await session.wait_regions(SMALL_URI, 1)
+        session.open(BIG_URI, text, "python")
+        await session.wait_for(
+            lambda: f"analysing {BIG_URI} version 1" in session.log_text(),
+            what="the big analysis to start",
+        )
+        started = time.monotonic()
+        symbols = await session.client.text_document_document_symbol_async(
+            types.DocumentSymbolParams(
+                text_document=types.TextDocumentIdentifier(uri=SMALL_URI)
+            )
+        )
+        pulled = await session.request_regions(SMALL_URI)
+        answer_seconds = time.monotonic() - started
+        session.close(BIG_URI)
+        still_running = f"analysed {BIG_URI}" not in session.log_text()
+    assert still_running, "the 5 MB analysis ended before the requests were answered"
+    assert answer_seconds < 5, f"requests took {answer_seconds:.1f} s during inference"
+    assert len(symbols) == len(pulled["regions"])
+    assert not session.regions(BIG_URI)
+
+
+async def test_binary_document_gets_one_message():
+    text = "\x00\x01ELF\x00\x00" * 2000
+    async with lsp_session() as session:
+        session.open(BIG_URI, text, "plaintext")
+        payload = await session.wait_regions(BIG_URI, 1)
+        version = session.replace(BIG_URI, 0, 0, "\x00")
+        again = await session.wait_regions(BIG_URI, version)
+        session.open(SMALL_URI, MARKDOWN_TEXT, "markdown")
+        small = await session.wait_regions(SMALL_URI, 1)
+        messages = session.shown_messages()
+    assert payload["status"] == again["status"] == "binary"
+    assert payload["regions"] == []
+    assert len(messages) == 1
+    assert "looks binary" in messages[0].message
+    assert small["status"] == "ok"
+
+
+async def test_missing_model_keeps_server_running(tmp_path):
+    missing = tmp_path / "no-model.onnx"
+    async with lsp_session(server_args=("--model", str(missing))) as session:
+        await session.wait_for(session.shown_messages, what="an error message")
+        session.open(SMALL_URI, MARKDOWN_TEXT, "markdown")
+        payload = await session.wait_regions(SMALL_URI, 1)
+        pulled = await session.request_regions(SMALL_URI)
+        symbols = await session.client.text_document_document_symbol_async(
+            types.DocumentSymbolParams(
+                text_document=types.TextDocumentIdentifier(uri=SMALL_URI)
+            )
+        )
+        (message,) = session.shown_messages()
+    assert message.type == types.MessageType.Error
+    assert str(missing) in message.message
+    assert payload["status"] == "noModel"
+    assert payload["regions"] == []
+    assert pulled == payload
+    assert list(symbols) == []
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def test_tcp_transport():
+    port = free_port()
+    command = [*SERVER_COMMAND[:-1], "--tcp", "--host", "127.0.0.1", "--port", str(port)]
+    server = subprocess.Popen(command, stderr=subprocess.PIPE)
+    client, notifications = make_client()
+    try:
+        for _ in range(100):
+            try:
+                await client.start_tcp("127.0.0.1", port)
+                break
+            except OSError:
+                await asyncio.sleep(0.1)
+        else:
+            raise AssertionError("the TCP server did not start listening")
+        await client.initialize_session(
+            types.InitializeParams(capabilities=capabilities())
+        )
+        text = MIXED_FILE.read_text()
+        client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(
+                    uri=SMALL_URI, language_id="python", version=1, text=text
+                )
+            )
+        )
+        deadline = time.monotonic() + 60
+        while not [n for n in notifications if n[0] == "charseg/regions"]:
+            assert time.monotonic() < deadline, "no regions over TCP"
+            await asyncio.sleep(0.05)
+        payload = [p for m, p in notifications if m == "charseg/regions"][0]
+        await client.shutdown_session()
+        status = await asyncio.to_thread(server.wait, 30)
+    finally:
+        if server.poll() is None:
+            server.kill()
+        await client.stop()
+    assert_tiles(text, payload)
+    assert status == 0
+
+
+def test_cli_help_and_version():
+    run = [sys.executable, "-m", "charseg_server.lsp"]
+    help_text = subprocess.run(
+        [*run, "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    for option in ("--stdio", "--tcp", "--port", "--model", "--provider", "--log-level"):
+        assert option in help_text
+    version = subprocess.run(
+        [*run, "--version"], capture_output=True, text=True, check=True
+    ).stdout
+    assert version.startswith("charseg-lsp ")
+
+
+def test_cli_rejects_unknown_provider():
+    result = subprocess.run(
+        [sys.executable, "-m", "charseg_server.lsp", "--provider", "tpu"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert "invalid choice: 'tpu'" in result.stderr
+
+
+def test_exit_without_shutdown_returns_one():
+    body = b'{"jsonrpc": "2.0", "method": "exit"}'
+    message = b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+    result = subprocess.run(
+        [*SERVER_COMMAND], input=message, capture_output=True, timeout=60
+    )
+    assert result.returncode == 1
