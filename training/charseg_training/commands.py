@@ -69,13 +69,14 @@ def run_export(args) -> int:
     from charseg_server.contract import ModelContract
 
     from .export import check_parity, quantize_int8, to_onnx
+    from .model import CUSTOM_OBJECTS
 
     config = _load_config(args)
     weights = args.run / args.weights
     if not weights.exists():
         log.error("no model at %s: train one with `charseg-train fit`", weights)
         return 1
-    model = keras.models.load_model(weights)
+    model = keras.models.load_model(weights, custom_objects=CUSTOM_OBJECTS)
     contract = ModelContract(labels=tuple(config.data.labels), window=config.window)
     out = args.out or args.run / "model.onnx"
     to_onnx(model, contract, out)

@@ -167,10 +167,12 @@ def load_runner(model_path: Path | None, keras_path: Path | None):
     import keras
 
     from .config import TrainingConfig
+    from .model import CUSTOM_OBJECTS
 
     config = TrainingConfig.load(keras_path.parent / "config.json")
     contract = ModelContract(labels=tuple(config.data.labels), window=config.window)
-    return KerasRunner(keras.models.load_model(keras_path), contract, keras_path)
+    model = keras.models.load_model(keras_path, custom_objects=CUSTOM_OBJECTS)
+    return KerasRunner(model, contract, keras_path)
 
 
 def evaluate_model(

@@ -35,6 +35,10 @@ class CropToLength(layers.Layer):
         return (values[0], reference[1], values[2])
 
 
+#: Pass to ``keras.models.load_model`` to read a saved charseg model.
+CUSTOM_OBJECTS = {"charseg>CropToLength": CropToLength}
+
+
 def _bilstm_stack(x, config: ModelConfig, name: str):
     for i in range(config.lstm_layers):
         # Default activations keep the export on native ONNX LSTM operators.

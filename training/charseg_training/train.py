@@ -26,7 +26,7 @@ from charseg_server.contract import LABELS
 
 from .config import TrainingConfig
 from .data import MixedDocuments
-from .model import build_model
+from .model import CUSTOM_OBJECTS, build_model
 from .splice import Corpus
 
 log = logging.getLogger(__name__)
@@ -120,7 +120,7 @@ def fit(
     with distribution_scope(strategy):
         if checkpoint.exists():
             log.info("resuming from %s", checkpoint)
-            model = keras.models.load_model(checkpoint)
+            model = keras.models.load_model(checkpoint, custom_objects=CUSTOM_OBJECTS)
         else:
             model = build_model(config.model, len(labels))
             compile_model(model, config)
