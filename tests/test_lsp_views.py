@@ -234,8 +234,8 @@ def test_wrap_mid_line_code_with_backticks_and_crlf():
 def test_move_foreign_code_to_new_file():
     analysis = python_with_scala()
     params = code_action_params(analysis, SCALA_START, SCALA_START)
-    taken = {"file:///w/doc-lines-3-5.scala"}
-    (move,) = build_code_actions(analysis, params, True, taken.__contains__)
+    existing_uris = {"file:///w/doc-lines-3-5.scala"}
+    (move,) = build_code_actions(analysis, params, True, existing_uris.__contains__)
     assert move.kind == types.CodeActionKind.RefactorMove
     assert move.title == "Move Scala lines 3–5 to doc-lines-3-5-2.scala"
     create, insert, delete = move.edit.document_changes

@@ -113,19 +113,16 @@ def _last_in_range(candidates: list[int], low: int, high: int) -> int | None:
 def _line_anchor_candidates(ids: np.ndarray) -> np.ndarray:
     """Return the line starts whose line hashes to 0 mod ``LINE_ANCHOR_MODULUS``.
 
-    A line hashes its first ``HASH_SPAN`` ids after the indentation and its
-    last ``HASH_SPAN`` ids. Lines of one block often share their indentation
-    and first words, so hashing the start alone would make them all
-    candidates or none.
+    A line hashes its first ``HASH_SPAN`` ids after the indentation: the lines
+    of an indented block share their first 16 characters, so hashing from the
+    line start would make them all candidates or none. The end of the line is
+    left out on purpose, so that typing at the end of a line (the usual edit)
+    moves no anchor.
     """
-    newlines = np.flatnonzero(ids[:-1] == _NEWLINE_ID)
-    if len(newlines) == 0:
-        return newlines
-    starts = newlines + 1
-    ends = np.append(newlines[1:], len(ids))  # each line's end, its newline excluded
-    heads = np.minimum(_skip_indentation(ids, starts), ends)
-    tails = np.maximum(heads, ends - HASH_SPAN)
-    hashes = span_hashes(ids, heads) * _MIX + span_hashes(ids, tails)
+    starts = np.flatnonzero(ids[:-1] == _NEWLINE_ID) + 1
+    if len(starts) == 0:
+        return starts
+    hashes = span_hashes(ids, _skip_indentation(ids, starts))
     return starts[hashes % np.uint64(LINE_ANCHOR_MODULUS) == 0]
 
 
@@ -143,10 +140,21 @@ def _skip_indentation(ids: np.ndarray, starts: np.ndarray) -> np.ndarray:
 
 
 def _last_position_candidate(ids: np.ndarray, low: int, high: int) -> int | None:
-    positions = np.arange(low, high + 1)
-    hashes = span_hashes(ids, positions)
-    hits = positions[hashes % np.uint64(POSITION_ANCHOR_MODULUS) == 0]
-    return int(hits[-1]) if len(hits) else None
+    """Return the last position in ``[low, high]`` that is a candidate, if any.
+
+    The search goes backwards one block of ``POSITION_ANCHOR_MODULUS``
+    positions at a time, which usually holds a candidate.
+    """
+    block_end = high + 1
+    while block_end > low:
+        block_start = max(low, block_end - POSITION_ANCHOR_MODULUS)
+        positions = np.arange(block_start, block_end)
+        hashes = span_hashes(ids, positions)
+        hits = positions[hashes % np.uint64(POSITION_ANCHOR_MODULUS) == 0]
+        if len(hits):
+            return int(hits[-1])
+        block_end = block_start
+    return None
 
 
 def span_hashes(ids: np.ndarray, positions: np.ndarray) -> np.ndarray:

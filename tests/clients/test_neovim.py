@@ -97,9 +97,16 @@ def run_neovim(tmp_path: Path, source: Path) -> dict:
         "CHARSEG_FILE": str(source),
         "CHARSEG_OUT": str(out),
     }
+
     # Neovim 0.7 writes a log and shada files under these folders.
-    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+    for name in (
+        "XDG_CONFIG_HOME",
+        "XDG_DATA_HOME",
+        "XDG_STATE_HOME",
+        "XDG_CACHE_HOME",
+    ):
         env[name] = str(tmp_path / name.lower())
+
     command = [nvim, "--headless", "--clean", "-i", "NONE", "-n", "-S", str(SCRIPT)]
     result = subprocess.run(
         ["timeout", "150", *command],
@@ -108,6 +115,7 @@ def run_neovim(tmp_path: Path, source: Path) -> dict:
         text=True,
         timeout=180,
     )
+
     record = json.loads(out.read_text()) if out.exists() else {}
     assert result.returncode == 0, (result.returncode, record, result.stderr[-2000:])
     assert record["errors"] == []
@@ -135,8 +143,8 @@ def test_neovim_receives_regions_diagnostics_and_symbols(
     regions = to_regions(text, first)
     assert_tiles(text, regions)
 
-    shown = sorted((d["lnum"], d["message"]) for d in record["diagnostics"])
-    assert shown == sorted(expected_diagnostics(text, filetype, regions))
+    received = sorted((d["lnum"], d["message"]) for d in record["diagnostics"])
+    assert received == sorted(expected_diagnostics(text, filetype, regions))
     assert all(d["source"] == "charseg" for d in record["diagnostics"])
     assert 0 in record["diagnostic_versions"]
 

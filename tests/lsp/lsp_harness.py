@@ -317,8 +317,16 @@ def make_client() -> tuple[LanguageClient, list[tuple[str, Any]]]:
 
 
 def capabilities(encodings: list[str] | None = None) -> types.ClientCapabilities:
-    """VS Code's capabilities, optionally offering position encodings."""
+    """VS Code's capabilities, optionally offering position encodings.
+
+    pytest-lsp stores those of VS Code 1.65, which predates LSP 3.17's inlay hints,
+    so they are added as current VS Code declares them.
+    """
     caps = client_capabilities("visual-studio-code")
+    caps.workspace.inlay_hint = types.InlayHintWorkspaceClientCapabilities(
+        refresh_support=True
+    )
+    caps.text_document.inlay_hint = types.InlayHintClientCapabilities()
     if encodings is not None:
         caps.general = types.GeneralClientCapabilities(position_encodings=encodings)
     return caps

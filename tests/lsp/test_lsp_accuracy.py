@@ -44,8 +44,8 @@ MARKDOWN = (
     "object LineCount {\n"
     "  def main(args: Array[String]): Unit = {\n"
     "    val files = new java.io.File(args(0)).listFiles.toList\n"
-    '    val total = files.map(f => scala.io.Source.fromFile(f).getLines().size).sum\n'
-    "    println(s\"$total lines\")\n"
+    "    val total = files.map(f => scala.io.Source.fromFile(f).getLines().size).sum\n"
+    '    println(s"$total lines")\n'
     "  }\n"
     "}\n"
     "```\n"
@@ -113,4 +113,6 @@ async def test_markdown_fences_get_language_diagnostics_and_fix():
     (fix,) = [a for a in actions if a.kind == types.CodeActionKind.QuickFix]
     assert fix.title == "Label code block as python"
     edit = fix.edit.document_changes[0].edits[0]
-    assert offset_of(MARKDOWN, edit.range.start, "utf-16") == MARKDOWN.index("```\n") + 3
+    assert (
+        offset_of(MARKDOWN, edit.range.start, "utf-16") == MARKDOWN.index("```\n") + 3
+    )

@@ -138,7 +138,14 @@ def free_port() -> int:
 
 async def test_tcp_transport():
     port = free_port()
-    command = [*SERVER_COMMAND[:-1], "--tcp", "--host", "127.0.0.1", "--port", str(port)]
+    command = [
+        *SERVER_COMMAND[:-1],
+        "--tcp",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
     server = subprocess.Popen(command, stderr=subprocess.PIPE)
     client, notifications = make_client()
     try:
@@ -181,7 +188,14 @@ def test_cli_help_and_version():
     help_text = subprocess.run(
         [*run, "--help"], capture_output=True, text=True, check=True
     ).stdout
-    for option in ("--stdio", "--tcp", "--port", "--model", "--provider", "--log-level"):
+    for option in (
+        "--stdio",
+        "--tcp",
+        "--port",
+        "--model",
+        "--provider",
+        "--log-level",
+    ):
         assert option in help_text
     version = subprocess.run(
         [*run, "--version"], capture_output=True, text=True, check=True

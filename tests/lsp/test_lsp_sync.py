@@ -6,6 +6,7 @@ text and with the server's own regions, never with the true languages.
 
 import asyncio
 
+import pytest
 from lsp_harness import (
     MARKDOWN_TEXT,
     MIXED_FILE,
@@ -16,6 +17,7 @@ from lsp_harness import (
     region_offsets,
 )
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
 
 from charseg_server.contract import LABELS
 from charseg_server.lsp.languages import PROSE_LABELS, display_name
@@ -125,6 +127,7 @@ async def test_close_mid_inference_publishes_nothing_more():
     mixed = MIXED_FILE.read_text()
     big_text = "".join(f"# part {i}\n{mixed}" for i in range(20))
     small_uri = "file:///workspace/small.md"
+
     async with lsp_session(server_args=("--log-level", "debug")) as session:
         session.open(big_uri, big_text, "python")
         await session.wait_for(
@@ -142,9 +145,11 @@ async def test_close_mid_inference_publishes_nothing_more():
             for method, params in session.notifications
             if method in ("charseg/regions", types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
         ]
+
     assert answer is None
     assert f"cancelled the analysis of {big_uri} version 1" in log
     assert f"analysed {big_uri} version 1" in log
+
     big_events = [
         (method, params)
         for method, params in events
@@ -177,8 +182,11 @@ async def test_pull_request_returns_current_regions():
         pulled = await session.request_regions(PY_URI)
         pushed = await session.wait_regions(PY_URI, 1)
         missing = await session.request_regions("file:///workspace/not-open.py")
+        with pytest.raises(JsonRpcException) as invalid:
+            await session.client.protocol.send_request_async("charseg/regions", {})
     assert pulled == pushed
     assert missing is None
+    assert invalid.value.code == -32602
 
 
 async def test_regions_are_identical_in_every_encoding():

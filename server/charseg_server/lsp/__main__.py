@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
             "its programming language."
         ),
     )
+
     transport = parser.add_mutually_exclusive_group()
     transport.add_argument(
         "--stdio",
@@ -45,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=DEFAULT_PORT,
         help="port to listen on with --tcp (default: %(default)s)",
     )
+
     parser.add_argument(
         "--model",
         metavar="PATH",
@@ -71,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
             "(window/logMessage) (default: %(default)s)"
         ),
     )
+
     parser.add_argument(
         "--version", action="version", version=f"charseg-lsp {__version__}"
     )
@@ -80,7 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the server until the client disconnects; return the exit status.
 
-    The status is 0 after a ``shutdown`` request and 1 otherwise, as LSP asks.
+    The status is 0 after a ``shutdown`` request and 1 otherwise, as the LSP
+    specification requires for ``exit``.
     """
     args = build_parser().parse_args(argv)
     configure_stderr_logging(args.log_level)

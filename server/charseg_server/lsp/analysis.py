@@ -24,7 +24,7 @@ from charseg_server.regions import Region
 
 
 class Status(enum.StrEnum):
-    """Why a document has regions or has none."""
+    """Outcome of an analysis: regions, or the reason why there are none."""
 
     OK = "ok"
     TOO_LARGE = "tooLarge"

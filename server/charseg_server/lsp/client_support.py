@@ -1,4 +1,4 @@
-"""What the connected client supports, read from its capabilities."""
+"""Checks of the connected client's capabilities."""
 
 from __future__ import annotations
 
@@ -6,26 +6,26 @@ from lsprotocol import types
 
 
 def supports_markdown_hover(capabilities: types.ClientCapabilities) -> bool:
-    """Whether hover text may be Markdown."""
+    """Return whether hover text may be Markdown."""
     hover = capabilities.text_document and capabilities.text_document.hover
     formats = (hover and hover.content_format) or []
     return types.MarkupKind.Markdown in formats
 
 
 def supports_hierarchical_symbols(capabilities: types.ClientCapabilities) -> bool:
-    """Whether documentSymbol may return DocumentSymbol instead of SymbolInformation."""
+    """Return whether documentSymbol may return DocumentSymbol objects."""
     symbols = capabilities.text_document and capabilities.text_document.document_symbol
     return bool(symbols and symbols.hierarchical_document_symbol_support)
 
 
 def supports_code_action_literals(capabilities: types.ClientCapabilities) -> bool:
-    """Whether codeAction may return CodeAction objects (not only Commands)."""
+    """Return whether codeAction may return CodeAction objects, not only Commands."""
     actions = capabilities.text_document and capabilities.text_document.code_action
     return bool(actions and actions.code_action_literal_support)
 
 
 def supports_file_creation(capabilities: types.ClientCapabilities) -> bool:
-    """Whether a WorkspaceEdit may create files through ``documentChanges``."""
+    """Return whether a WorkspaceEdit may create files in ``documentChanges``."""
     edit = capabilities.workspace and capabilities.workspace.workspace_edit
     if not edit or not edit.document_changes:
         return False
@@ -33,12 +33,12 @@ def supports_file_creation(capabilities: types.ClientCapabilities) -> bool:
 
 
 def supports_configuration_pull(capabilities: types.ClientCapabilities) -> bool:
-    """Whether the client answers ``workspace/configuration``."""
+    """Return whether the client handles ``workspace/configuration`` requests."""
     return bool(capabilities.workspace and capabilities.workspace.configuration)
 
 
 def supports_inlay_hint_refresh(capabilities: types.ClientCapabilities) -> bool:
-    """Whether the client accepts ``workspace/inlayHint/refresh``."""
+    """Return whether the client handles ``workspace/inlayHint/refresh``."""
     workspace = capabilities.workspace
     inlay = workspace and workspace.inlay_hint
     return bool(inlay and inlay.refresh_support)

@@ -31,9 +31,9 @@ def build_code_actions(
 ) -> list[types.CodeAction]:
     """Return the actions for the findings that overlap the requested range.
 
-    ``can_create_files`` says whether the client applies CreateFile operations in
-    ``documentChanges``; without it no move action is offered. ``file_exists``
-    receives a candidate URI for the moved code and says whether it is taken.
+    ``can_create_files`` is whether the client applies CreateFile operations in
+    ``documentChanges``. Without them no move action is offered. ``file_exists``
+    returns whether a candidate URI for the moved code is already taken.
     """
     first = analysis.index.offset(params.range.start, analysis.encoding)
     last = analysis.index.offset(params.range.end, analysis.encoding)
@@ -58,7 +58,7 @@ def build_code_actions(
 
 
 def _touches(start: int, end: int, first: int, last: int) -> bool:
-    """Return whether ``[start, end)`` overlaps a selection or holds a cursor."""
+    """Return whether ``[start, end)`` overlaps a selection or contains a cursor."""
     if first == last:
         return start <= first < end
     return start < last and first < end
@@ -144,6 +144,7 @@ def _wrap_in_fence(analysis: Analysis, code: ForeignCode) -> types.CodeAction:
     longest = max((len(run) for run in _BACKTICKS.findall(body)), default=0)
     marker = "`" * max(3, longest + 1)
     name = fence_name(code.label)
+
     at_line_start = code.start == 0 or text[code.start - 1] in "\r\n"
     opening = f"{marker}{name}{newline}"
     if not at_line_start:
@@ -154,6 +155,7 @@ def _wrap_in_fence(analysis: Analysis, code: ForeignCode) -> types.CodeAction:
         closing = f"{newline}{marker}"
     else:
         closing = f"{newline}{marker}{newline}"
+
     start = analysis.index.position(code.start, analysis.encoding)
     end = analysis.index.position(code.end, analysis.encoding)
     first, last = analysis.line_extent(code.start, code.end)
@@ -184,9 +186,11 @@ def _move_to_file(
     )
     if target is None:
         return None
+
     body = analysis.text[code.start : code.end]
     if not body.endswith(("\n", "\r")):
         body += _line_break(analysis.text)
+
     origin = types.OptionalVersionedTextDocumentIdentifier(
         uri=analysis.uri, version=analysis.version
     )

@@ -59,8 +59,8 @@ class Document:
     def _split_surrogate_pairs(self, edit_range: types.Range, encoding: str) -> None:
         """Split an astral character that a UTF-16 edit boundary falls inside.
 
-        A UTF-16 client that edits between the two halves of a surrogate pair holds
-        two lone surrogates afterwards, so the server must hold them too.
+        After a UTF-16 client edits between the two halves of a surrogate pair, its
+        text contains two lone surrogates, so the server's text must contain them too.
         """
         for position in (edit_range.end, edit_range.start):
             index = self.index

@@ -1,4 +1,4 @@
-"""What the server reports about a document: foreign code and Markdown fence issues.
+"""Findings about a document: foreign code and Markdown fence issues.
 
 Diagnostics, inlay hints in ``foreign`` mode and code actions are all built from the
 findings, so each diagnostic has its actions and each foreign hint its diagnostic.

@@ -3,7 +3,7 @@
 One worker serialises model loads and document analyses, so a reload never races an
 inference and each document's :class:`IncrementalSegmenter` is only used by one
 thread. ONNX Runtime releases the GIL while it runs, so the event loop keeps
-answering requests meanwhile.
+responding to requests meanwhile.
 """
 
 from __future__ import annotations
@@ -69,7 +69,10 @@ class InferenceHost:
     def analyse(
         self, snapshot: Snapshot, settings: Settings, encoding: str
     ) -> Analysis:
-        """Segment one document version; never raises for the document's content."""
+        """Segment one document version.
+
+        Errors of the engine become an analysis with status FAILED, not exceptions.
+        """
         self._running += 1
         try:
             return self._analyse(snapshot, settings, encoding)

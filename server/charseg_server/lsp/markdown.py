@@ -35,8 +35,8 @@ class Fence:
     marker_start: int
     #: First word of the info string (usually the language), or "".
     info: str
-    #: Where the first word of the info string starts and ends; both are just
-    #: after the marker when there is no info string.
+    #: Offsets of the start and end of the info string's first word. Both are the
+    #: offset after the marker's blanks when there is no info string.
     info_start: int
     info_end: int
 

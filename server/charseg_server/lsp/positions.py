@@ -35,9 +35,9 @@ _LF = 0x0A
 def choose_position_encoding(offered: Sequence[str] | None) -> str:
     """Pick the position encoding to use with a client.
 
-    UTF-16 is chosen whenever the client offers it or offers nothing, because every
-    LSP client supports it. Otherwise the first of the client's encodings that this
-    server supports (UTF-32 or UTF-8) is chosen, in the client's order.
+    UTF-16 is chosen whenever the client offers it or offers nothing, because LSP
+    3.17 makes it mandatory for every client. Otherwise the first of the client's
+    encodings that this server supports (UTF-32 or UTF-8) is chosen.
     """
     if not offered or UTF16 in offered:
         return UTF16

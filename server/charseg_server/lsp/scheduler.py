@@ -139,6 +139,7 @@ class AnalysisScheduler:
         if delay_s > 0:
             await asyncio.sleep(delay_s)
         await self.ready.wait()
+
         document = self._documents.get(uri)
         if document is None:
             return
@@ -159,6 +160,7 @@ class AnalysisScheduler:
             logger.exception("analysis of %s version %d failed", uri, snapshot.version)
             detail = f"{type(error).__name__}: {error}"
             published = prepare_failure(snapshot, settings, encoding, detail)
+
         if self._tasks.get(uri) is asyncio.current_task():
             del self._tasks[uri]
         if not self._is_current(document, snapshot):
@@ -168,6 +170,7 @@ class AnalysisScheduler:
                 snapshot.version,
             )
             return
+
         self._results[uri] = published
         self._wake(uri)
         self._publish(published)

@@ -39,7 +39,7 @@ from charseg_server.lsp.settings import (
 
 logger = logging.getLogger(__name__)
 
-#: Seconds to wait for the client's ``workspace/configuration`` answer.
+#: Seconds to wait for the client's response to ``workspace/configuration``.
 CONFIGURATION_TIMEOUT_S = 10.0
 
 try:
@@ -58,7 +58,7 @@ class CharsegLanguageServer(LanguageServer):
             protocol_cls=CharsegProtocol,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
         )
-        #: Defaults with the command-line options applied; every settings update
+        #: Defaults with the command-line options applied. Every settings update
         #: starts from these.
         self.base_settings = base_settings
         self.settings = base_settings
@@ -73,7 +73,6 @@ class CharsegLanguageServer(LanguageServer):
             publish=self.publish,
         )
         self.client_log = ClientLogHandler(self)
-        logging.getLogger(PACKAGE_LOGGER).addHandler(self.client_log)
         #: The status each document was last notified about (tooLarge, binary,
         #: failed), so that each gets one message, not one per change.
         self.notices: dict[str, Status] = {}
@@ -117,7 +116,10 @@ class CharsegLanguageServer(LanguageServer):
                 self.workspace_configuration_async(params), CONFIGURATION_TIMEOUT_S
             )
         except Exception as error:  # noqa: BLE001 - fall back to other settings
-            logger.warning("workspace/configuration failed, using defaults: %r", error)
+            logger.warning(
+                "workspace/configuration failed (%r); using initializationOptions",
+                error,
+            )
             return {}
         first = result[0] if result else None
         return dict(section_of(first))
@@ -141,8 +143,8 @@ class CharsegLanguageServer(LanguageServer):
                     type=types.MessageType.Error,
                     message=(
                         f"charseg could not load its model: {error}. Language "
-                        "detection is off until charseg.modelPath names a valid "
-                        "model."
+                        "detection is off until charseg.modelPath and "
+                        "charseg.provider name a model that loads."
                     ),
                 )
             )
@@ -238,6 +240,7 @@ def create_server(base_settings: Settings | None = None) -> CharsegLanguageServe
 def initialize(ls: CharsegLanguageServer, params: types.InitializeParams) -> None:
     """``initialize``: start logging to the client and read initializationOptions."""
     ls.client_log.attach(asyncio.get_running_loop())
+    logging.getLogger(PACKAGE_LOGGER).addHandler(ls.client_log)
     ls.initialization_options = dict(section_of(params.initialization_options))
     client = params.client_info.name if params.client_info else "an unnamed client"
     logger.info(
@@ -265,10 +268,13 @@ def shutdown(ls: CharsegLanguageServer, params: None) -> None:
 def exit_(ls: CharsegLanguageServer, params: None) -> None:
     """``exit``: stop forwarding logs; pygls then ends the process loop."""
     ls.client_log.detach()
+    logging.getLogger(PACKAGE_LOGGER).removeHandler(ls.client_log)
 
 
 def did_open(ls: CharsegLanguageServer, params: types.DidOpenTextDocumentParams):
     """``textDocument/didOpen``: store the document and analyse it at once."""
+    if ls.documents.get(params.text_document.uri) is not None:
+        ls.scheduler.forget(params.text_document.uri)
     document = ls.documents.open(params.text_document)
     ls.notices.pop(document.uri, None)
     logger.debug(
@@ -287,9 +293,12 @@ def did_change(ls: CharsegLanguageServer, params: types.DidChangeTextDocumentPar
     if document is None:
         logger.warning("ignored a change to %s, which is not open", uri)
         return
-    document.apply_changes(
-        params.content_changes, params.text_document.version, ls.position_encoding
-    )
+    version = params.text_document.version
+    try:
+        document.apply_changes(params.content_changes, version, ls.position_encoding)
+    except Exception:  # noqa: BLE001 - the next change or a reopen may resync
+        logger.exception("could not apply the changes of %s version %d", uri, version)
+        document.version = version
     ls.scheduler.schedule(uri, ls.settings.debounce_ms / 1000)
 
 

@@ -63,7 +63,7 @@ _KEYS: dict[str, str] = {
 
 
 class InvalidSetting(ValueError):
-    """Raised by a validator; the message says what a valid value looks like."""
+    """Raised by a validator, with a message that describes a valid value."""
 
 
 def _model_path(value: Any) -> str | None:
