@@ -216,6 +216,13 @@ def test_segment_options_match_engine(capsys, source_file):
     assert [r.to_dict() for r in regions_of(out)] == [r.to_dict() for r in expected]
 
 
+def test_unknown_language_warns(capsys, source_file, caplog):
+    path, _ = source_file
+    status, _, _ = run_cli(capsys, "segment", *CPU, "--language", "cobol", str(path))
+    assert status == 0
+    assert "--language cobol is not one of the model's labels" in caplog.text
+
+
 # --- errors ----------------------------------------------------------------------
 
 

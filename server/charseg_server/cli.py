@@ -276,10 +276,17 @@ def run_segment(args: argparse.Namespace) -> int:
     if args.truth and output_format != "html":
         raise CommandError("--truth needs --format html")
     options = _options(args)
+    text = None
+    if output_format != "jsonl":
+        text = read_text(args.file, errors=args.errors, max_chars=options.max_chars)
     segmenter = Segmenter(_load_model(args), options)
-    if output_format == "jsonl":
+    if args.language and args.language not in segmenter.labels:
+        log.warning(
+            "--language %s is not one of the model's labels, so it has no effect",
+            args.language,
+        )
+    if text is None:
         return _run_jsonl(args, segmenter, options)
-    text = read_text(args.file, errors=args.errors, max_chars=options.max_chars)
     regions = segmenter.segment(text)
     output = _format_document(args, output_format, segmenter.model, text, regions)
     _write_output(args.out, output)

@@ -214,6 +214,10 @@ def _open_session(
     options = ort.SessionOptions()
     if threads is not None:
         options.intra_op_num_threads = threads
+    # Idle worker threads sleep instead of spinning. On a 2-core machine shared
+    # with other work, spinning cut 2-thread throughput from about 200,000 to
+    # 150,000 input characters per second (onnxruntime 1.31).
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     try:
         return ort.InferenceSession(str(path), options, providers=providers)
     except _ORT_LOAD_ERRORS as exc:
