@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from charseg_training.corpus.build import (
     SPLITS,
     BuildConfig,
