@@ -1,20 +1,22 @@
 """End to end with a trained model: the server reports the right languages.
 
 Unlike the other LSP tests, these assert what a trained model should detect, so
-they fail with the untrained placeholder model. They run only when the
-environment variable CHARSEG_TRAINED_MODEL is 1.
+an untrained model fails them. The tests marked ``xfail`` state what the bundled
+model does not reach yet; they fail loudly (strict) once it does, so the marker
+can go.
 """
 
 import json
-import os
 
 import pytest
 from lsp_harness import MIXED_FILE, REPO, lsp_session, offset_of
 from lsprotocol import types
 
-pytestmark = pytest.mark.skipif(
-    os.environ.get("CHARSEG_TRAINED_MODEL") != "1",
-    reason="needs a trained model: set CHARSEG_TRAINED_MODEL=1",
+
+NOT_YET = pytest.mark.xfail(
+    strict=True,
+    reason="the bundled model reads the type-annotated Python at the end of the "
+    "example as Scala, and splits short fenced Python between Python and Markdown",
 )
 
 PY_URI = "file:///workspace/mixed.py"
@@ -59,6 +61,7 @@ def true_line_span(text: str, start: int, end: int) -> tuple[int, int]:
     return first, last
 
 
+@NOT_YET
 async def test_python_file_reports_scala_and_sql_blocks():
     text = MIXED_FILE.read_text()
     async with lsp_session() as session:
@@ -91,6 +94,7 @@ async def test_hover_in_scala_block_names_scala():
     assert "**Scala**" in hover.contents.value
 
 
+@NOT_YET
 async def test_markdown_fences_get_language_diagnostics_and_fix():
     async with lsp_session() as session:
         session.open(MD_URI, MARKDOWN, "markdown")
