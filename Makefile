@@ -10,6 +10,7 @@ STAMP := $(VENV)/.installed
 DEBIAN_PACKAGES := neovim chromium ripgrep libkrb5-dev
 DEMO_INPUT := examples/python_scala_sql.py
 DEMO_HTML := demo.html
+DEMO_TRUTH := examples/python_scala_sql.truth.json
 
 .PHONY: demo test lint format venv venv-dev debian test-python test-extension bench bench-peers clean
 
@@ -31,7 +32,7 @@ venv-dev: $(VENV)/.installed-dev
 demo: venv
 	$(VENV)/bin/charseg info
 	$(VENV)/bin/charseg segment $(DEMO_INPUT) --format text
-	$(VENV)/bin/charseg segment $(DEMO_INPUT) --format html --out $(DEMO_HTML)
+	$(VENV)/bin/charseg segment $(DEMO_INPUT) --format html --truth $(DEMO_TRUTH) --out $(DEMO_HTML)
 	@echo "HTML view written to $(DEMO_HTML)"
 
 debian:
