@@ -12,7 +12,6 @@ import pytest
 from lsp_harness import MIXED_FILE, REPO, lsp_session, offset_of
 from lsprotocol import types
 
-
 NOT_YET = pytest.mark.xfail(
     strict=True,
     reason="the bundled model reads the type-annotated Python at the end of the "
