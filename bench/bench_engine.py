@@ -278,19 +278,14 @@ def main() -> None:
         return
 
     large_chars = int(args.large_mb * 1_000_000)
-    bundled = default_model_path()
-    # The bundled model.onnx is the int8 model when its fp32 source ships beside it.
-    bundled_fp32 = bundled.with_name("model.fp32.onnx")
+    fp32 = default_model_path()
     with tempfile.TemporaryDirectory() as folder:
-        if bundled_fp32.exists():
-            models = {"fp32": bundled_fp32, "int8": bundled}
-        else:
-            models = {"fp32": bundled}
-            int8 = int8_model_path(bundled, Path(folder))
-            if int8 is not None:
-                models["int8"] = int8
+        models = {"fp32": fp32}
+        int8 = int8_model_path(fp32, Path(folder))
+        if int8 is not None:
+            models["int8"] = int8
         throughput, memory = throughput_table(models, large_chars)
-        edits = file_and_edit_table(bundled)
+        edits = file_and_edit_table(fp32)
 
     print(f"Date: {datetime.date.today().isoformat()}")
     print(
