@@ -71,7 +71,8 @@ def _add_evaluate(subparsers) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="charseg-train", description=__doc__.split("\n\n")[0]
+        prog="charseg-train",
+        description="Build the corpus, train, evaluate and export charseg models.",
     )
     parser.add_argument("--log-level", default="INFO", help="Python logging level")
     subparsers = parser.add_subparsers(dest="command", required=True)
