@@ -86,7 +86,7 @@ class ContractError(ValueError):
 
 @dataclass(frozen=True)
 class WindowGeometry:
-    """How a long text is cut into overlapping windows.
+    """Geometry of the overlapping windows that a long text is cut into.
 
     Each window is ``length`` characters long. Only the labels from its core are
     kept, and the core leaves at least ``margin`` characters of context on both

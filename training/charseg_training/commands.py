@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import shutil
@@ -57,8 +58,8 @@ def parity_windows(config, count: int = 16) -> np.ndarray:
         log.warning("no validation corpus: checking parity on random ids")
         rng = np.random.default_rng(0)
         return rng.integers(1, 159, size=(count, length), dtype=np.int32)
-    data = MixedDocuments(corpus, config.data, count, 1, seed=99, fixed=True)
-    data.length = length
+    data_config = dataclasses.replace(config.data, sequence_length=length)
+    data = MixedDocuments(corpus, data_config, count, 1, seed=99, fixed=True)
     inputs, _ = data[0]
     return inputs
 

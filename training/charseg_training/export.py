@@ -109,8 +109,8 @@ def quantize_int8(fp32_path: Path, int8_path: Path) -> Path:
         weight_type=QuantType.QUInt8,
         per_channel=False,
     )
-    # quantize_dynamic keeps metadata_props in current releases; copy it anyway
-    # so the contract cannot be lost.
+    # Copy the contract explicitly, so it survives even if a quantizer release
+    # drops metadata_props.
     source = onnx.load(str(fp32_path))
     target = onnx.load(str(int8_path))
     del target.metadata_props[:]

@@ -129,26 +129,21 @@ class DocumentMaker:
     def embedded(self, rng: np.random.Generator) -> list[Piece]:
         """Return one embedding: fenced code, HTML script, SQL string or YAML shell."""
         builders = [
-            self._markdown_fence,
-            self._html_script,
-            self._html_style,
-            self._sql_in_python,
-            self._sql_in_java,
-            self._shell_in_yaml,
+            (self._markdown_fence, ("markdown",)),
+            (self._html_script, ("html", "javascript")),
+            (self._html_style, ("html", "css")),
+            (self._sql_in_python, ("python", "sql")),
+            (self._sql_in_java, ("java", "sql")),
+            (self._shell_in_yaml, ("yaml", "shellscript")),
         ]
-        available = [b for b in builders if self._has(b)]
-        return available[rng.integers(len(available))](rng) if available else []
-
-    def _has(self, builder) -> bool:
-        needs = {
-            "_markdown_fence": ("markdown",),
-            "_html_script": ("html", "javascript"),
-            "_html_style": ("html", "css"),
-            "_sql_in_python": ("python", "sql"),
-            "_sql_in_java": ("java", "sql"),
-            "_shell_in_yaml": ("yaml", "shellscript"),
-        }[builder.__name__]
-        return all(label in self.corpus.files for label in needs)
+        available = [
+            build
+            for build, needs in builders
+            if all(label in self.corpus.files for label in needs)
+        ]
+        if not available:
+            return []
+        return available[rng.integers(len(available))](rng)
 
     def _lines(self, rng, label: str, low: int = 1, high: int = 15) -> str:
         return self.corpus.lines(rng, label, _log_uniform(rng, low, high))

@@ -1,6 +1,6 @@
 """``charseg-train fit``: train the tagger, with checkpoints and resume.
 
-A run folder holds everything needed to continue a run later:
+A run folder contains everything needed to continue a run later:
 
 * ``config.json``: every hyperparameter;
 * ``checkpoint.keras``: the latest model with its optimizer state;

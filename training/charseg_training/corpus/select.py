@@ -84,7 +84,7 @@ def decode(data: bytes) -> str | None:
 
 
 def is_generated(text: str) -> bool:
-    """Return True if the first lines say the file is generated."""
+    """Return True if the first lines mark the file as generated."""
     head = "\n".join(text.split("\n", HEADER_LINES)[:HEADER_LINES])
     return _GENERATED.search(head) is not None
 

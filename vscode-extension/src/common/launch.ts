@@ -1,5 +1,5 @@
 /**
- * How the server process is found and started, and when a crashed one is restarted.
+ * Server process lookup and start-up, and the rule for restarting a crashed server.
  */
 import * as path from 'node:path';
 import { LaunchSettings } from './settings';
@@ -12,16 +12,16 @@ export const SERVER_MODULE = 'charseg_server.lsp';
 export interface ServerLaunch {
     readonly command: string;
     readonly args: readonly string[];
-    /** Which setting chose the command, for the log and error messages. */
+    /** Setting that chose the command, named in the log and in error messages. */
     readonly origin: 'charseg.server.command' | 'charseg.server.pythonPath' | 'PATH';
 }
 
 export interface LaunchFailure {
-    /** What is missing and how to fix it, for the user. */
+    /** Message for the user: what is missing and how to fix it. */
     readonly message: string;
 }
 
-/** What the lookup may know about the machine. */
+/** Machine facts that the lookup may use. */
 export interface Environment {
     readonly PATH?: string | undefined;
     /** Windows' executable extensions, for example ".COM;.EXE;.BAT;.CMD". */

@@ -218,7 +218,7 @@ export class ServerController implements vscode.Disposable {
                 },
                 workspace: {
                     // Return the validated server settings for the charseg section, so
-                    // the server never sees the launch, colour or decoration settings.
+                    // the server never receives the launch, colour or decoration settings.
                     configuration: async (params, token, next) => {
                         const result = await next(params, token);
                         if (!Array.isArray(result)) {
