@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from engine_support import cpu_model, mixed_text, segmenter, short_lines
 
@@ -102,4 +104,28 @@ def test_one_character_edit_in_large_file():
     result = incremental.update(edited)
     assert total_windows > 150
     assert 1 <= incremental.windows_run <= 4
+    assert incremental.blocks_decoded <= 6
     assert result == engine.segment(edited)
+
+
+@pytest.mark.parametrize("host", [None, "python"])
+def test_incremental_follows_a_typing_session(host):
+    # Random inserts, deletions and line breaks (with astral characters), each
+    # checked against a full run of the same text.
+    engine = segmenter(**OPTIONS)
+    options = SegmentOptions(host_language=host, **OPTIONS)
+    incremental = IncrementalSegmenter(engine)
+    text = mixed_text(300, seed=3)
+    rng = random.Random(5)
+    for _ in range(25):
+        cut = rng.randrange(len(text) + 1)
+        kind = rng.choice(["insert", "delete", "newline", "paste"])
+        if kind == "insert":
+            text = text[:cut] + rng.choice("x(){};\U0001f600") + text[cut:]
+        elif kind == "delete":
+            text = text[:cut] + text[cut + rng.randrange(1, 30) :]
+        elif kind == "newline":
+            text = text[:cut] + "\n" + text[cut:]
+        else:
+            text = text[:cut] + mixed_text(12, seed=rng.randrange(99)) + text[cut:]
+        assert incremental.update(text, options) == engine.segment(text, options)

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from charseg_server.runs import MAX_RUNS_PER_CORE, concatenate, summarize
-from charseg_server.smoothing import Segments, group_runs, merge_short, viterbi
+from charseg_server.smoothing import Segments, group_runs, merge_short
+from charseg_server.viterbi import viterbi
 
 
 def one_hot_probs(labels: list[int], num_labels: int = 3, peak: float = 0.9):

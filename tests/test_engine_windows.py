@@ -9,7 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from charseg_server.contract import WindowGeometry, encode
-from charseg_server.windows import Window, plan_windows, span_hashes
+from charseg_server.windows import (
+    Edit,
+    Window,
+    plan_windows,
+    replan_windows,
+    span_hashes,
+)
 
 GEOMETRY = WindowGeometry(length=1024, margin=96)
 SMALL = WindowGeometry(length=64, margin=8)
@@ -126,3 +132,35 @@ def test_span_hashes_depend_on_content_only():
     assert hashes[0] == hashes[1]
     other = span_hashes(encode("valuE = compute(item)\n"), np.array([0]))
     assert other[0] != hashes[0]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    n=st.integers(min_value=0, max_value=2500),
+    newline_rate=st.sampled_from([0.0, 0.01, 0.05, 0.3]),
+    geometry=st.sampled_from([SMALL, WindowGeometry(length=256, margin=32)]),
+    data=st.data(),
+    seed=st.integers(min_value=0, max_value=2**32 - 1),
+)
+def test_replan_after_edit_equals_full_plan(n, newline_rate, geometry, data, seed):
+    rng = np.random.default_rng(seed)
+    newline = encode("\n")[0]
+    ids = rng.integers(1, 140, n).astype(np.int32)
+    ids[rng.random(n) < newline_rate] = newline
+    start = data.draw(st.integers(min_value=0, max_value=n))
+    stop = data.draw(st.integers(min_value=start, max_value=min(n, start + 40)))
+    inserted = rng.integers(1, 140, data.draw(st.integers(0, 40))).astype(np.int32)
+    inserted[rng.random(len(inserted)) < 0.2] = newline
+    edited = np.concatenate([ids[:start], inserted, ids[stop:]]).astype(np.int32)
+    edit = Edit.between(ids, edited)
+    replanned = replan_windows(edited, geometry, plan_windows(ids, geometry), edit)
+    assert replanned == plan_windows(edited, geometry)
+
+
+def test_edit_between_finds_the_changed_span():
+    old, new = encode("abcXYZdef"), encode("abcQdef")
+    assert Edit.between(old, new) == Edit(start=3, old_end=6, new_end=4)
+    assert Edit.between(old, old) == Edit(start=9, old_end=9, new_end=9)
+    # A repeated character makes the span ambiguous; the prefix wins.
+    assert Edit.between(encode("aaa"), encode("aaaa")) == Edit(3, 3, 4)
+    assert Edit(3, 3, 4).shift == 1

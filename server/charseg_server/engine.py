@@ -20,7 +20,8 @@ from .contract import encode
 from .model import Model
 from .regions import Region
 from .runs import RunSummary, concatenate, summarize
-from .smoothing import Segments, group_runs, merge_short, viterbi
+from .smoothing import Segments, group_runs, merge_short
+from .viterbi import viterbi
 from .windows import Window, plan_windows
 
 log = logging.getLogger(__name__)
@@ -154,12 +155,29 @@ def decode_summary(
     summary: RunSummary, labels: Sequence[str], options: SegmentOptions
 ) -> list[Region]:
     """Viterbi-decode the runs, merge short regions and build :class:`Region`s."""
+    path = viterbi(emissions_of(summary, labels, options), options.switch_penalty)
+    return regions_from_path(path, summary, labels, options)
+
+
+def emissions_of(
+    summary: RunSummary, labels: Sequence[str], options: SegmentOptions
+) -> np.ndarray:
+    """Return the Viterbi emissions of the runs: log-probabilities plus host prior."""
     emissions = summary.log_prob_sums
     host = _host_index(labels, options.host_language)
     if host is not None:
         emissions = emissions.copy()
         emissions[:, host] += options.host_prior * summary.lengths
-    path = viterbi(emissions, options.switch_penalty)
+    return emissions
+
+
+def regions_from_path(
+    path: np.ndarray,
+    summary: RunSummary,
+    labels: Sequence[str],
+    options: SegmentOptions,
+) -> list[Region]:
+    """Group the runs by decoded label, merge short regions, build regions."""
     segments = group_runs(path, summary.lengths, summary.prob_sums)
     segments = merge_short(segments, options.min_region)
     return _to_regions(segments, labels)

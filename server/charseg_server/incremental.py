@@ -1,4 +1,11 @@
-"""Re-segmenting an edited document while reusing unchanged windows."""
+"""Re-segmenting an edited document while reusing the work of the last version.
+
+Between versions the segmenter keeps the text's ids, its window plan, a key
+per window, each window's run summary and the Viterbi trellis. An update finds
+the edited span, replans only the windows near it, runs the model only on
+windows whose input changed, and resumes the Viterbi pass at the first changed
+window. The result always equals :meth:`Segmenter.segment` on the new text.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +14,18 @@ import struct
 
 import numpy as np
 
+from . import viterbi
 from .contract import encode
-from .engine import Segmenter, SegmentOptions, check_size
+from .engine import (
+    Segmenter,
+    SegmentOptions,
+    check_size,
+    emissions_of,
+    regions_from_path,
+)
 from .regions import Region
-from .runs import RunSummary
-from .windows import Window, plan_windows
+from .runs import RunSummary, concatenate
+from .windows import Edit, Window, plan_windows, replan_windows
 
 
 def window_key(ids: np.ndarray, window: Window) -> bytes:
@@ -31,17 +45,21 @@ def window_key(ids: np.ndarray, window: Window) -> bytes:
 class IncrementalSegmenter:
     """Segments successive versions of one document.
 
-    Each :meth:`update` replans the windows of the full new text, runs only
-    windows whose input changed, and keeps only the cache entries that the new
-    text uses. Results equal :meth:`Segmenter.segment` on the same text. Not
-    safe to call from several threads at once.
+    Not safe to call from several threads at once.
     """
 
     def __init__(self, segmenter: Segmenter) -> None:
         self.segmenter = segmenter
         self.windows_run = 0
         """Windows sent to the model by the last :meth:`update`."""
+        self.blocks_decoded = 0
+        """Window cores the last :meth:`update` ran the Viterbi pass over."""
         self._cache: dict[bytes, RunSummary] = {}
+        self._ids: np.ndarray | None = None
+        self._plan: list[Window] = []
+        self._keys: list[bytes] = []
+        self._trellis: viterbi.Trellis | None = None
+        self._decoded_with: tuple | None = None
 
     @property
     def cached_windows(self) -> int:
@@ -49,16 +67,59 @@ class IncrementalSegmenter:
 
     @property
     def cached_bytes(self) -> int:
-        """Approximate memory held by cached summaries."""
-        return sum(summary.nbytes for summary in self._cache.values())
+        """Approximate memory held between updates."""
+        total = sum(summary.nbytes for summary in self._cache.values())
+        if self._trellis is not None:
+            total += self._trellis.nbytes
+        if self._ids is not None:
+            total += self._ids.nbytes
+        return total
 
     def update(self, text: str, options: SegmentOptions | None = None) -> list[Region]:
-        """Segment the full new ``text``, reusing cached window results."""
+        """Segment the full new ``text``, reusing what the last version computed."""
         opts = options or self.segmenter.options
         check_size(text, opts)
         ids = encode(text)
-        plan = plan_windows(ids, self.segmenter.model.contract.window)
-        keys = [window_key(ids, window) for window in plan]
+        geometry = self.segmenter.model.contract.window
+        if self._ids is None:
+            edit, plan = None, plan_windows(ids, geometry)
+        else:
+            edit = Edit.between(self._ids, ids)
+            plan = replan_windows(ids, geometry, self._plan, edit)
+        keys = self._keys_for(ids, plan, edit)
+        self._run_missing(ids, plan, keys, opts)
+        summaries = [self._cache[key] for key in keys]
+        regions = self._decode(keys, summaries, opts)
+        self._ids, self._plan, self._keys = ids, plan, keys
+        return regions
+
+    def clear(self) -> None:
+        """Drop everything kept from earlier versions."""
+        self._cache = {}
+        self._ids, self._plan, self._keys = None, [], []
+        self._trellis, self._decoded_with = None, None
+
+    def _keys_for(
+        self, ids: np.ndarray, plan: list[Window], edit: Edit | None
+    ) -> list[bytes]:
+        """Key each window, reusing old keys of windows the edit left alone."""
+        old: dict[tuple[int, int, int, int], bytes] = {}
+        if edit is not None:
+            old = {
+                _span(w, 0): key for w, key in zip(self._plan, self._keys, strict=True)
+            }
+        keys = []
+        for window in plan:
+            key = None
+            if edit is not None and window.end <= edit.start:
+                key = old.get(_span(window, 0))
+            elif edit is not None and window.start >= edit.new_end:
+                key = old.get(_span(window, -edit.shift))
+            keys.append(key or window_key(ids, window))
+        return keys
+
+    def _run_missing(self, ids, plan, keys, opts: SegmentOptions) -> None:
+        """Run the windows without a cached summary; keep only current entries."""
         missing: dict[bytes, Window] = {}
         for key, window in zip(keys, plan, strict=True):
             if key not in self._cache and key not in missing:
@@ -72,8 +133,48 @@ class IncrementalSegmenter:
             key: previous[key] if key in previous else fresh[key] for key in keys
         }
         self.windows_run = len(missing)
-        return self.segmenter.decode([self._cache[key] for key in keys], opts)
 
-    def clear(self) -> None:
-        """Drop every cached window result."""
-        self._cache = {}
+    def _decode(
+        self, keys: list[bytes], summaries: list[RunSummary], opts: SegmentOptions
+    ) -> list[Region]:
+        if not summaries:
+            self._trellis, self._decoded_with = None, None
+            self.blocks_decoded = 0
+            return []
+        labels = self.segmenter.labels
+        summary = concatenate(summaries)
+        decoded_with = (opts.switch_penalty, opts.host_language, opts.host_prior)
+        previous = self._trellis if decoded_with == self._decoded_with else None
+        prefix, suffix = _shared_ends(self._keys, keys) if previous else (0, 0)
+        self._trellis = viterbi.decode(
+            emissions_of(summary, labels, opts),
+            [len(s.lengths) for s in summaries],
+            opts.switch_penalty,
+            previous,
+            prefix,
+            suffix,
+        )
+        self._decoded_with = decoded_with
+        self.blocks_decoded = self._trellis.blocks_run
+        return regions_from_path(self._trellis.path, summary, labels, opts)
+
+
+def _span(window: Window, shift: int) -> tuple[int, int, int, int]:
+    return (
+        window.start + shift,
+        window.length,
+        window.core_start + shift,
+        window.core_end + shift,
+    )
+
+
+def _shared_ends(old: list[bytes], new: list[bytes]) -> tuple[int, int]:
+    """Return how many leading and trailing keys the two lists share."""
+    common = min(len(old), len(new))
+    prefix = 0
+    while prefix < common and old[prefix] == new[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < common - prefix and old[-1 - suffix] == new[-1 - suffix]:
+        suffix += 1
+    return prefix, suffix

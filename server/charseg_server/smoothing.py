@@ -1,5 +1,6 @@
-"""Smoothing run labels into regions: Viterbi decoding and short-region merging.
+"""From decoded run labels to spans: grouping runs and merging short regions.
 
+The Viterbi pass that labels the runs lives in :mod:`charseg_server.viterbi`.
 The functions take plain arrays (run lengths and summed statistics per run, see
 :mod:`charseg_server.runs`) so they can be tested without a model.
 """
@@ -10,49 +11,6 @@ import heapq
 from dataclasses import dataclass
 
 import numpy as np
-
-
-def viterbi(emissions: np.ndarray, switch_penalty: float) -> np.ndarray:
-    """Return the label index per run of the best-scoring labelling.
-
-    ``emissions`` has shape (runs, labels): the score of giving a whole run
-    each label (summed log-probabilities). A labelling scores the sum of its
-    emissions minus ``switch_penalty`` per change of label between runs.
-    Scores accumulate in float64.
-
-    NOTE: decoding over runs lets the label change only where the argmax does
-    (at run boundaries). That is exact when the best per-character path also
-    changes label only at argmax change points; otherwise a boundary moves to
-    the nearest run boundary.
-    """
-    runs, labels = emissions.shape
-    if runs == 0:
-        return np.zeros(0, dtype=np.int64)
-    floor = -float(switch_penalty)
-    switched = np.zeros((runs, labels), dtype=bool)
-    # best_previous[t] is the best label after run t - 1. Scores are shifted
-    # after every run so that the best one is 0; then staying costs nothing
-    # and switching from the best label means a score of -switch_penalty.
-    score = emissions[0].astype(np.float64)
-    best = int(score.argmax())
-    score -= score[best]
-    best_previous = [0, best]
-    for t in range(1, runs):
-        np.less(score, floor, out=switched[t])
-        np.maximum(score, floor, out=score)
-        score += emissions[t]
-        best = int(score.argmax())
-        score -= score[best]
-        best_previous.append(best)
-    path = np.empty(runs, dtype=np.int64)
-    label = best
-    for t in range(runs - 1, -1, -1):
-        path[t] = label
-        # item() reads one flag without a list copy of the whole (runs, labels)
-        # matrix, which would take about 290 bytes per run.
-        if t > 0 and switched.item(t, label):
-            label = best_previous[t]
-    return path
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,11 @@ _HASH_POWERS = np.array(
 )
 _MIX = np.uint64(0xFF51AFD7ED558CCD)
 _HASH_CHUNK = 16384
+#: Positions per chunk of line-start candidates computed at once.
+_CHUNK = 4096
+#: How far past a position its anchor decision reads: the newline before a line
+#: start, the indentation skipped and the hashed span.
+_HORIZON = MAX_INDENT + HASH_SPAN + 1
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,35 @@ class Window:
         return self.start + self.length
 
 
+@dataclass(frozen=True)
+class Edit:
+    """The span in which two versions of a text differ, in positions of their ids.
+
+    ``new[:start] == old[:start]`` and ``new[new_end:] == old[old_end:]``.
+    """
+
+    start: int
+    old_end: int
+    new_end: int
+
+    @property
+    def shift(self) -> int:
+        return self.new_end - self.old_end
+
+    @classmethod
+    def between(cls, old: np.ndarray, new: np.ndarray) -> Edit:
+        """Return the smallest edit that turns ``old`` into ``new``."""
+        common = min(len(old), len(new))
+        differ = np.flatnonzero(old[:common] != new[:common])
+        start = int(differ[0]) if len(differ) else common
+        tail = common - start
+        old_tail = old[len(old) - tail :][::-1]
+        new_tail = new[len(new) - tail :][::-1]
+        differ = np.flatnonzero(old_tail != new_tail)
+        same = int(differ[0]) if len(differ) else tail
+        return cls(start, len(old) - same, len(new) - same)
+
+
 def plan_windows(ids: np.ndarray, geometry: WindowGeometry) -> list[Window]:
     """Cut a text (its input ids) into windows whose cores tile it."""
     n = len(ids)
@@ -60,10 +94,49 @@ def plan_windows(ids: np.ndarray, geometry: WindowGeometry) -> list[Window]:
         return []
     if n <= geometry.length:
         return [Window(0, n, 0, n)]
-    return [
-        _window_for_core(start, end, n, geometry)
-        for start, end in _plan_cores(ids, geometry)
-    ]
+    cores = _Planner(ids, geometry).cores(0, [])
+    return [_window_for_core(start, end, n, geometry) for start, end in cores]
+
+
+def replan_windows(
+    ids: np.ndarray, geometry: WindowGeometry, previous: list[Window], edit: Edit
+) -> list[Window]:
+    """Return ``plan_windows(ids, geometry)``, given the plan before ``edit``.
+
+    Cores whose boundaries were decided before the edit are kept, and planning
+    resumes after them. It stops at the first boundary beyond the edit that the
+    old plan also has, because the later cores of the old plan then apply,
+    shifted. So the work done is in proportion to the text near the edit.
+    """
+    n = len(ids)
+    if n <= geometry.length or len(previous) < 2:
+        return plan_windows(ids, geometry)
+    # A boundary depends on the ids up to ``_HORIZON`` past the core's end.
+    kept_cores = 0
+    limit = geometry.length - geometry.margin
+    for window in previous[:-1]:
+        if window.core_start + geometry.core + _HORIZON >= edit.start:
+            break
+        if n - window.core_start <= limit:
+            break
+        kept_cores += 1
+    cores = [(w.core_start, w.core_end) for w in previous[:kept_cores]]
+    anchor = previous[kept_cores].core_start if kept_cores else 0
+    old_starts = {w.core_start: i for i, w in enumerate(previous)}
+
+    def rejoin(candidate: int) -> list[tuple[int, int]] | None:
+        if candidate < edit.new_end:
+            return None
+        index = old_starts.get(candidate - edit.shift)
+        if index is None:
+            return None
+        return [
+            (w.core_start + edit.shift, w.core_end + edit.shift)
+            for w in previous[index:]
+        ]
+
+    cores = _Planner(ids, geometry).cores(anchor, cores, rejoin)
+    return [_window_for_core(start, end, n, geometry) for start, end in cores]
 
 
 def _window_for_core(start: int, end: int, n: int, geometry: WindowGeometry) -> Window:
@@ -71,8 +144,8 @@ def _window_for_core(start: int, end: int, n: int, geometry: WindowGeometry) -> 
     return Window(window_start, geometry.length, start, end)
 
 
-def _plan_cores(ids: np.ndarray, geometry: WindowGeometry) -> list[tuple[int, int]]:
-    """Choose core boundaries greedily from the start of the text.
+class _Planner:
+    """Chooses core boundaries greedily, computing anchor candidates on demand.
 
     From anchor ``a``, the next anchor is the last candidate in
     ``[a + core // 2, a + core]``, else ``a + core``. Taking the last candidate
@@ -83,43 +156,67 @@ def _plan_cores(ids: np.ndarray, geometry: WindowGeometry) -> list[tuple[int, in
     ``length - margin`` characters remain, so every earlier core ends at least
     ``margin`` characters before the end.
     """
-    n = len(ids)
-    core = geometry.core
-    # A list with bisect is several times faster than numpy calls per step.
-    line_candidates = _line_anchor_candidates(ids).tolist()
-    cores = []
-    anchor = 0
-    while n - anchor > geometry.length - geometry.margin:
-        low = anchor + core // 2
-        high = anchor + core
-        next_anchor = _last_in_range(line_candidates, low, high)
-        if next_anchor is None:
-            next_anchor = _last_position_candidate(ids, low, high)
-        if next_anchor is None:
-            next_anchor = high
-        cores.append((anchor, next_anchor))
-        anchor = next_anchor
-    cores.append((anchor, n))
-    return cores
+
+    def __init__(self, ids: np.ndarray, geometry: WindowGeometry) -> None:
+        self.ids = ids
+        self.geometry = geometry
+        # Line-start candidates per chunk of positions; a list with bisect is
+        # several times faster than numpy calls per step.
+        self._chunks: dict[int, list[int]] = {}
+
+    def cores(self, anchor: int, cores: list, rejoin=None) -> list[tuple[int, int]]:
+        """Extend ``cores`` from ``anchor`` to the end of the text.
+
+        ``rejoin(next_anchor)`` may return the remaining cores, which ends the
+        planning early.
+        """
+        n = len(self.ids)
+        core = self.geometry.core
+        while n - anchor > self.geometry.length - self.geometry.margin:
+            low, high = anchor + core // 2, anchor + core
+            next_anchor = self._last_line_candidate(low, high)
+            if next_anchor is None:
+                next_anchor = _last_position_candidate(self.ids, low, high)
+            if next_anchor is None:
+                next_anchor = high
+            cores.append((anchor, next_anchor))
+            anchor = next_anchor
+            rest = rejoin(anchor) if rejoin is not None else None
+            if rest is not None:
+                return cores + rest
+        cores.append((anchor, n))
+        return cores
+
+    def _last_line_candidate(self, low: int, high: int) -> int | None:
+        for chunk in range(high // _CHUNK, low // _CHUNK - 1, -1):
+            candidates = self._line_candidates(chunk)
+            index = bisect.bisect_right(candidates, high) - 1
+            if index >= 0:
+                return candidates[index] if candidates[index] >= low else None
+        return None
+
+    def _line_candidates(self, chunk: int) -> list[int]:
+        if chunk not in self._chunks:
+            self._chunks[chunk] = _line_anchor_candidates(
+                self.ids, chunk * _CHUNK, (chunk + 1) * _CHUNK
+            ).tolist()
+        return self._chunks[chunk]
 
 
-def _last_in_range(candidates: list[int], low: int, high: int) -> int | None:
-    index = bisect.bisect_right(candidates, high) - 1
-    if index >= 0 and candidates[index] >= low:
-        return candidates[index]
-    return None
+def _line_anchor_candidates(ids: np.ndarray, low: int, high: int) -> np.ndarray:
+    """Return the line starts in ``[low, high)`` that are anchor candidates.
 
-
-def _line_anchor_candidates(ids: np.ndarray) -> np.ndarray:
-    """Return the line starts whose line hashes to 0 mod ``LINE_ANCHOR_MODULUS``.
-
-    A line hashes its first ``HASH_SPAN`` ids after the indentation: the lines
-    of an indented block share their first 16 characters, so hashing from the
-    line start would make them all candidates or none. The end of the line is
-    left out on purpose, so that typing at the end of a line (the usual edit)
-    moves no anchor.
+    A line start is a candidate when its line hashes to 0 mod
+    ``LINE_ANCHOR_MODULUS``. A line hashes its first ``HASH_SPAN`` ids after
+    the indentation: the lines of an indented block share their first 16
+    characters, so hashing from the line start would make them all candidates
+    or none. The end of the line is left out on purpose, so that typing at the
+    end of a line (the usual edit) moves no anchor.
     """
-    starts = np.flatnonzero(ids[:-1] == _NEWLINE_ID) + 1
+    low, high = max(low, 1), min(high, len(ids))
+    if low >= high:
+        return np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(ids[low - 1 : high - 1] == _NEWLINE_ID) + low
     if len(starts) == 0:
         return starts
     hashes = span_hashes(ids, _skip_indentation(ids, starts))

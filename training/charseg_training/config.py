@@ -43,6 +43,7 @@ class DataConfig:
     min_run: int = 20
     max_run: int = 600
     # Probabilities of each document style; the rest is plain splicing.
+    p_pair: float = 0.15
     p_single: float = 0.25
     p_lines: float = 0.2
     p_embedded: float = 0.2

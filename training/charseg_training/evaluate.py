@@ -7,7 +7,8 @@ wrapping it in :class:`KerasRunner`.
 
 Document sets, all built from one corpus split with a fixed seed:
 
-* ``mixed``: spliced documents over every label (the training mixture);
+* ``mixed``: spliced documents over every label (the training mixture less
+  its pair documents, so that scores stay comparable across model versions);
 * ``python_scala``: Python and Scala only, runs of 20 to 200 characters cut
   anywhere;
 * ``files``: whole single-language files (first 4,000 characters), which also
@@ -84,7 +85,7 @@ def score_sets(runner, corpus: Corpus, documents: int, seed: int, options=None):
     """Return ``{set name: Scores}`` for the document sets described above."""
     labels = list(runner.labels)
     segmenter = Segmenter(runner, options or SegmentOptions())
-    base = DataConfig(labels=tuple(labels))
+    base = DataConfig(labels=tuple(labels), p_pair=0.0)
     results: dict[str, Scores] = {}
 
     scores = Scores(len(labels))

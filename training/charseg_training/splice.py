@@ -4,7 +4,10 @@ A document is a list of ``(text, label)`` pieces. Pieces come from random files
 at random offsets, so no two documents repeat. Besides plain splicing cut
 anywhere, the generator builds the mixtures users meet: whole-line blocks, long
 single-language stretches, code in Markdown fences, ``<script>`` and ``<style>``
-in HTML, SQL in Python and Java string literals, and shell in YAML.
+in HTML, SQL in Python and Java string literals, and shell in YAML. Pair
+documents alternate between two languages only, often two that share syntax
+(Python and Scala, C and C++), so the model learns to tell near neighbours
+apart at close range.
 
 Offsets are code points (Python ``str`` indices), so an astral character counts
 once and its label is one entry of the label array.
@@ -85,6 +88,27 @@ class Corpus:
         return block if block.endswith("\n") else block + "\n"
 
 
+# Languages that share keywords or punctuation. Pair documents draw from this
+# list half of the time and from any two labels otherwise.
+CONFUSABLE_PAIRS = (
+    ("python", "scala"),
+    ("python", "ruby"),
+    ("java", "kotlin"),
+    ("java", "csharp"),
+    ("java", "scala"),
+    ("kotlin", "scala"),
+    ("c", "cpp"),
+    ("javascript", "typescript"),
+    ("html", "xml"),
+    ("json", "javascript"),
+    ("yaml", "markdown"),
+    ("markdown", "plaintext"),
+    ("shellscript", "perl"),
+    ("php", "javascript"),
+    ("go", "rust"),
+)
+
+
 def _log_uniform(rng: np.random.Generator, low: int, high: int) -> int:
     return int(round(np.exp(rng.uniform(np.log(low), np.log(high)))))
 
@@ -100,6 +124,9 @@ class DocumentMaker:
         """Return pieces whose texts add up to at least ``length`` characters."""
         config = self.config
         roll = rng.uniform()
+        if roll < config.p_pair:
+            return self.pair(rng, length)
+        roll -= config.p_pair
         pieces: list[Piece] = []
         total = 0
         previous = None
@@ -124,6 +151,31 @@ class DocumentMaker:
             pieces.extend(new)
             total += sum(len(text) for text, _ in new)
             previous = label
+        return pieces
+
+    def pair(self, rng: np.random.Generator, length: int) -> list[Piece]:
+        """Return runs that alternate between two labels, cut anywhere."""
+        known = [
+            pair
+            for pair in CONFUSABLE_PAIRS
+            if all(label in self.corpus.files for label in pair)
+        ]
+        if known and rng.uniform() < 0.5:
+            labels = list(known[rng.integers(len(known))])
+        else:
+            first = self.corpus.pick_label(rng)
+            labels = [first, self.corpus.pick_label(rng, exclude=first)]
+        turn = int(rng.integers(2))
+        pieces: list[Piece] = []
+        total = 0
+        while total < length:
+            label = labels[turn]
+            size = _log_uniform(rng, self.config.min_run, self.config.max_run)
+            text = self.corpus.snippet(rng, label, size)
+            if text:
+                pieces.append((text, label))
+                total += len(text)
+            turn = 1 - turn
         return pieces
 
     def embedded(self, rng: np.random.Generator) -> list[Piece]:
