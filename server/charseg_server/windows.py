@@ -37,7 +37,7 @@ _HASH_POWERS = np.array(
 )
 _MIX = np.uint64(0xFF51AFD7ED558CCD)
 _HASH_CHUNK = 16384
-#: Positions per chunk of line-start candidates computed at once.
+#: Positions per chunk of line-start candidates computed at once after an edit.
 _CHUNK = 4096
 #: How far past a position its anchor decision reads: the newline before a line
 #: start, the indentation skipped and the hashed span.
@@ -94,7 +94,8 @@ def plan_windows(ids: np.ndarray, geometry: WindowGeometry) -> list[Window]:
         return []
     if n <= geometry.length:
         return [Window(0, n, 0, n)]
-    cores = _Planner(ids, geometry).cores(0, [])
+    # One chunk of candidates for the whole text: vectorised work is cheapest.
+    cores = _Planner(ids, geometry, chunk=n).cores(0, [])
     return [_window_for_core(start, end, n, geometry) for start, end in cores]
 
 
@@ -135,7 +136,7 @@ def replan_windows(
             for w in previous[index:]
         ]
 
-    cores = _Planner(ids, geometry).cores(anchor, cores, rejoin)
+    cores = _Planner(ids, geometry, chunk=_CHUNK).cores(anchor, cores, rejoin)
     return [_window_for_core(start, end, n, geometry) for start, end in cores]
 
 
@@ -157,9 +158,10 @@ class _Planner:
     ``margin`` characters before the end.
     """
 
-    def __init__(self, ids: np.ndarray, geometry: WindowGeometry) -> None:
+    def __init__(self, ids: np.ndarray, geometry: WindowGeometry, chunk: int) -> None:
         self.ids = ids
         self.geometry = geometry
+        self.chunk = chunk
         # Line-start candidates per chunk of positions; a list with bisect is
         # several times faster than numpy calls per step.
         self._chunks: dict[int, list[int]] = {}
@@ -188,7 +190,7 @@ class _Planner:
         return cores
 
     def _last_line_candidate(self, low: int, high: int) -> int | None:
-        for chunk in range(high // _CHUNK, low // _CHUNK - 1, -1):
+        for chunk in range(high // self.chunk, low // self.chunk - 1, -1):
             candidates = self._line_candidates(chunk)
             index = bisect.bisect_right(candidates, high) - 1
             if index >= 0:
@@ -198,7 +200,7 @@ class _Planner:
     def _line_candidates(self, chunk: int) -> list[int]:
         if chunk not in self._chunks:
             self._chunks[chunk] = _line_anchor_candidates(
-                self.ids, chunk * _CHUNK, (chunk + 1) * _CHUNK
+                self.ids, chunk * self.chunk, (chunk + 1) * self.chunk
             ).tolist()
         return self._chunks[chunk]
 
