@@ -119,3 +119,31 @@ def test_export_without_weights_fails(tmp_path):
 
     (tmp_path / "config.json").write_text("{}")
     assert main(["export", "--run", str(tmp_path)]) == 1
+
+
+def test_tune_sweeps_smoothing_on_validation(trained_run, tmp_path, capsys):
+    from charseg_training.cli import main
+    from charseg_training.tuning import HOST_PRIORS, MIN_REGIONS, PENALTIES
+
+    model = tmp_path / "model.onnx"
+    export = ["export", "--run", str(trained_run), "--out", str(model)]
+    assert main(export) == 0
+    corpus = json.loads((trained_run / "config.json").read_text())["data"]["corpus"]
+    out = tmp_path / "tune.json"
+    tune = ["tune", "--model", str(model), "--corpus", corpus, "--out", str(out)]
+    assert main([*tune, "--documents", "4"]) == 0
+
+    rows = json.loads(out.read_text())
+    plain = [row for row in rows if row["host_prior"] is None]
+    hosted = [row for row in rows if row["host_prior"] is not None]
+    assert len(plain) == len(PENALTIES) * len(MIN_REGIONS)
+    assert [row["host_prior"] for row in hosted] == list(HOST_PRIORS)
+    for row in plain:
+        assert 0.0 <= row["mixed"]["accuracy"] <= 1.0
+        assert row["files"]["file_top1"] is not None
+        assert "python_scala" not in row  # the tiny corpus has no Scala
+    for row in hosted:
+        assert 0.0 <= row["hosted"]["accuracy"] <= 1.0
+        assert 0.0 <= row["files_hosted"]["accuracy"] <= 1.0
+    printed = capsys.readouterr().out
+    assert printed.count("\n| ") >= len(rows)

@@ -69,6 +69,20 @@ def _add_evaluate(subparsers) -> None:
     parser.add_argument("--seed", type=int, default=7)
 
 
+def _add_tune(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "tune", help="measure smoothing settings on the validation split"
+    )
+    parser.add_argument("--model", type=Path, help="ONNX model (default: bundled)")
+    parser.add_argument("--corpus", type=Path, default=Path("data/corpus"))
+    parser.add_argument("--split", default="validation", help="corpus split to score")
+    parser.add_argument(
+        "--out", type=Path, default=Path("eval/tune.json"), help="JSON results file"
+    )
+    parser.add_argument("--documents", type=int, default=60, help="per document set")
+    parser.add_argument("--seed", type=int, default=11)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="charseg-train",
@@ -82,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_fit(subparsers)
     _add_export(subparsers)
     _add_evaluate(subparsers)
+    _add_tune(subparsers)
     return parser
 
 
@@ -108,6 +123,10 @@ def _dispatch(args) -> int:
         from .commands import run_evaluate
 
         return run_evaluate(args)
+    if args.command == "tune":
+        from .commands import run_tune
+
+        return run_tune(args)
     raise AssertionError(f"unhandled command {args.command}")
 
 

@@ -114,3 +114,18 @@ def run_evaluate(args) -> int:
     )
     print(json.dumps(report["summary"], indent=2))
     return 0
+
+
+def run_tune(args) -> int:
+    from .tuning import markdown, tune
+
+    rows = tune(
+        model_path=args.model,
+        corpus_root=args.corpus,
+        split=args.split,
+        out=args.out,
+        documents=args.documents,
+        seed=args.seed,
+    )
+    print(markdown(rows))
+    return 0

@@ -1,0 +1,212 @@
+"""``charseg-train tune``: measure smoothing settings on the validation split.
+
+The model runs once per document and each setting only re-decodes the stored
+run summaries, so a sweep costs little more than one evaluation. Two sweeps:
+
+* switch penalty and minimum region length, without a host language, on the
+  ``mixed``, ``python_scala`` and ``files`` sets of ``charseg-train evaluate``;
+* the host-language prior, at the default penalty and minimum region. It runs
+  on ``hosted`` documents with one embedding each (a Markdown fence, a script or
+  style block in HTML, SQL in Python or Java, shell in YAML), whose outer
+  language is the host, and on whole files, each with its own label as host.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from charseg_server.contract import encode
+from charseg_server.engine import Segmenter, SegmentOptions, decode_summary
+from charseg_server.runs import RunSummary, concatenate
+from charseg_server.windows import plan_windows
+
+from .config import DataConfig
+from .evaluate import file_documents, load_runner, mixed_documents, regions_to_ids
+from .metrics import Scores
+from .splice import Corpus, DocumentMaker, join_pieces
+
+log = logging.getLogger(__name__)
+
+PENALTIES = (0.0, 2.0, 4.0, 8.0, 16.0, 32.0)
+MIN_REGIONS = (1, 8, 24)
+HOST_PRIORS = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A text's run summary and truth (label ids, or one label for a file)."""
+
+    summary: RunSummary
+    length: int
+    truth: np.ndarray | int
+    host: str | None = None
+
+
+def summarize_text(segmenter: Segmenter, text: str, truth, host=None) -> Document:
+    """Run the model over ``text`` once and keep its run summary."""
+    ids = encode(text)
+    plan = plan_windows(ids, segmenter.model.contract.window)
+    summaries = segmenter.summarize_windows([(ids, w) for w in plan], batch_size=16)
+    return Document(concatenate(summaries), len(text), truth, host)
+
+
+def hosted_documents(corpus: Corpus, labels, count: int, seed: int):
+    """Yield ``(text, label ids, host label)`` with one embedding each."""
+    maker = DocumentMaker(corpus, DataConfig(labels=tuple(labels)))
+    rng = np.random.default_rng(seed)
+    for _ in range(count):
+        pieces = maker.embedded(rng)
+        if pieces:
+            text, truth = join_pieces(pieces, labels)
+            yield text, truth, pieces[0][1]
+
+
+def score(documents: list[Document], labels, options: SegmentOptions) -> Scores:
+    """Decode every document with ``options`` and score the result."""
+    scores = Scores(len(labels))
+    for document in documents:
+        opts = replace(options, host_language=document.host)
+        regions = decode_summary(document.summary, labels, opts)
+        pred = regions_to_ids(regions, labels, document.length)
+        if isinstance(document.truth, int):
+            scores.add_file(document.truth, pred)
+        else:
+            scores.add(document.truth, pred)
+    return scores
+
+
+def document_sets(segmenter: Segmenter, corpus: Corpus, count: int, seed: int):
+    """Return ``{set name: [Document]}`` for the sets described above."""
+    labels = list(segmenter.labels)
+    base = DataConfig(labels=tuple(labels), p_pair=0.0)
+    sets = {
+        "mixed": [
+            summarize_text(segmenter, text, truth)
+            for text, truth in mixed_documents(corpus, base, count, seed)
+        ]
+    }
+    if {"python", "scala"} <= set(corpus.files):
+        pair = Corpus({k: corpus.files[k] for k in ("python", "scala")})
+        config = replace(
+            base, p_single=0.0, p_lines=0.0, p_embedded=0.0, min_run=20, max_run=200
+        )
+        sets["python_scala"] = [
+            summarize_text(segmenter, text, truth)
+            for text, truth in mixed_documents(pair, config, count, seed + 1)
+        ]
+    per_label = max(1, count // max(len(corpus.files), 1))
+    files = file_documents(corpus, labels, per_label, seed + 2)
+    sets["files"] = [
+        summarize_text(segmenter, text, label) for text, label in files if text
+    ]
+    sets["hosted"] = [
+        summarize_text(segmenter, text, truth, host)
+        for text, truth, host in hosted_documents(corpus, labels, count, seed + 3)
+    ]
+    sets["files_hosted"] = [
+        replace(document, host=labels[document.truth]) for document in sets["files"]
+    ]
+    return sets
+
+
+def sweep(sets: dict[str, list[Document]], labels) -> list[dict]:
+    """Score every setting of both sweeps; return one row per setting."""
+    rows = []
+    plain = ("mixed", "python_scala", "files")
+    for penalty in PENALTIES:
+        for min_region in MIN_REGIONS:
+            options = SegmentOptions(switch_penalty=penalty, min_region=min_region)
+            rows.append(_row(sets, plain, labels, options))
+    for prior in HOST_PRIORS:
+        options = SegmentOptions(host_prior=prior)
+        rows.append(_row(sets, ("hosted", "files_hosted"), labels, options))
+    return rows
+
+
+def _row(sets, names, labels, options: SegmentOptions) -> dict:
+    row = {
+        "switch_penalty": options.switch_penalty,
+        "min_region": options.min_region,
+        "host_prior": options.host_prior if "hosted" in names else None,
+    }
+    for name in names:
+        if name not in sets:
+            continue
+        scores = score(sets[name], labels, options)
+        row[name] = {
+            "accuracy": scores.accuracy(),
+            "boundary_f1": scores.boundary_f1(),
+            "file_top1": scores.file_accuracy(),
+        }
+    log.info("scored %s", {k: v for k, v in row.items() if k not in sets})
+    return row
+
+
+def tune(
+    model_path: Path | None,
+    corpus_root: Path,
+    split: str,
+    out: Path,
+    documents: int,
+    seed: int,
+) -> list[dict]:
+    """Run both sweeps and write ``out`` (JSON); return the rows."""
+    runner = load_runner(model_path, None)
+    corpus = Corpus.load(corpus_root, split, runner.labels)
+    segmenter = Segmenter(runner)
+    log.info("summarising %d documents per set on the %s split", documents, split)
+    sets = document_sets(segmenter, corpus, documents, seed)
+    rows = sweep(sets, list(runner.labels))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(rows, indent=2) + "\n")
+    return rows
+
+
+def markdown(rows: list[dict]) -> str:
+    """Format the rows as two Markdown tables."""
+    lines = [
+        "| switch penalty | min region | mixed accuracy | mixed boundary F1 "
+        "| python_scala accuracy | python_scala boundary F1 | file top-1 |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        if row["host_prior"] is not None:
+            continue
+        pair = row.get("python_scala", {})
+        lines.append(
+            f"| {row['switch_penalty']:g} | {row['min_region']} "
+            f"| {_pct(row['mixed']['accuracy'])} "
+            f"| {row['mixed']['boundary_f1']:.3f} "
+            f"| {_pct(pair.get('accuracy'))} "
+            f"| {_fmt(pair.get('boundary_f1'))} "
+            f"| {_pct(row['files']['file_top1'])} |"
+        )
+    lines += [
+        "",
+        "| host prior | hosted accuracy | hosted boundary F1 "
+        "| file accuracy with host | file top-1 with host |",
+        "|---|---|---|---|---|",
+    ]
+    for row in rows:
+        if row["host_prior"] is None:
+            continue
+        lines.append(
+            f"| {row['host_prior']:g} | {_pct(row['hosted']['accuracy'])} "
+            f"| {row['hosted']['boundary_f1']:.3f} "
+            f"| {_pct(row['files_hosted']['accuracy'])} "
+            f"| {_pct(row['files_hosted']['file_top1'])} |"
+        )
+    return "\n".join(lines)
+
+
+def _pct(value) -> str:
+    return "n/a" if value is None else f"{100 * value:.1f}%"
+
+
+def _fmt(value) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
