@@ -134,12 +134,14 @@ class InferenceHost:
             return result(Status.FAILED, detail=f"{type(error).__name__}: {error}")
         analysis = result(Status.OK, regions)
         logger.debug(
-            "analysed %s version %d: %d characters, %d regions, %d windows in %.1f ms",
+            "analysed %s version %d: %d characters, %d regions, %d windows run, "
+            "%d cores decoded in %.1f ms",
             snapshot.uri,
             snapshot.version,
             len(text),
             len(analysis.regions),
             segmenter.windows_run,
+            segmenter.blocks_decoded,
             (time.perf_counter() - started) * 1000,
         )
         return analysis
