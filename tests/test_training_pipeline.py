@@ -147,3 +147,30 @@ def test_tune_sweeps_smoothing_on_validation(trained_run, tmp_path, capsys):
         assert 0.0 <= row["files_hosted"]["accuracy"] <= 1.0
     printed = capsys.readouterr().out
     assert printed.count("\n| ") >= len(rows)
+
+
+def test_curve_plots_history(trained_run, tmp_path):
+    from charseg_training.cli import main
+
+    out = tmp_path / "curve.png"
+    curve = ["curve", "--run", str(trained_run), "--out", str(out)]
+    assert main([*curve, "--mark", "1=new data"]) == 0
+    assert out.read_bytes().startswith(b"\x89PNG")
+
+
+def test_curve_rejects_bad_mark(trained_run, tmp_path):
+    from charseg_training.curve import parse_mark
+
+    assert parse_mark("12=pair documents") == (12, "pair documents")
+    with pytest.raises(ValueError, match="expected EPOCH=TEXT"):
+        parse_mark("twelve")
+
+
+def test_missing_inputs_give_clean_errors(tmp_path, capsys):
+    from charseg_training.cli import main
+
+    assert main(["curve", "--run", str(tmp_path)]) == 2
+    assert "history.csv not found" in capsys.readouterr().err
+    corpus = ["evaluate", "--corpus", str(tmp_path / "none"), "--out", str(tmp_path)]
+    assert main(corpus) == 2
+    assert "run `charseg-train corpus` first" in capsys.readouterr().err

@@ -83,6 +83,21 @@ def _add_tune(subparsers) -> None:
     parser.add_argument("--seed", type=int, default=11)
 
 
+def _add_curve(subparsers) -> None:
+    parser = subparsers.add_parser("curve", help="plot a run's learning curve")
+    parser.add_argument("--run", type=Path, required=True, help="run folder")
+    parser.add_argument(
+        "--out", type=Path, help="PNG path (default: RUN/learning_curve.png)"
+    )
+    parser.add_argument(
+        "--mark",
+        action="append",
+        default=[],
+        metavar="EPOCH=TEXT",
+        help="label a change made at an epoch (repeatable)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="charseg-train",
@@ -97,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_export(subparsers)
     _add_evaluate(subparsers)
     _add_tune(subparsers)
+    _add_curve(subparsers)
     return parser
 
 
@@ -107,7 +123,13 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    return args.handler(args) if hasattr(args, "handler") else _dispatch(args)
+    try:
+        return args.handler(args) if hasattr(args, "handler") else _dispatch(args)
+    except (FileNotFoundError, ValueError) as error:
+        # Missing inputs and invalid settings are the user's to fix: say what,
+        # without a traceback.
+        print(f"charseg-train {args.command}: error: {error}", file=sys.stderr)
+        return 2
 
 
 def _dispatch(args) -> int:
@@ -123,6 +145,10 @@ def _dispatch(args) -> int:
         from .commands import run_evaluate
 
         return run_evaluate(args)
+    if args.command == "curve":
+        from .commands import run_curve
+
+        return run_curve(args)
     if args.command == "tune":
         from .commands import run_tune
 

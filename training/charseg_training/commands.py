@@ -129,3 +129,12 @@ def run_tune(args) -> int:
     )
     print(markdown(rows))
     return 0
+
+
+def run_curve(args) -> int:
+    from .curve import parse_mark, plot_curve
+
+    out = args.out or args.run / "learning_curve.png"
+    plot_curve(args.run, out, [parse_mark(mark) for mark in args.mark])
+    print(out)
+    return 0
