@@ -129,3 +129,26 @@ def test_incremental_follows_a_typing_session(host):
         else:
             text = text[:cut] + mixed_text(12, seed=rng.randrange(99)) + text[cut:]
         assert incremental.update(text, options) == engine.segment(text, options)
+
+
+def test_failed_update_leaves_state_consistent(monkeypatch):
+    # A failure after the model ran must not pair the new trellis with the old
+    # keys, or the next edit would copy rows of the wrong version.
+    import charseg_server.incremental as incremental_module
+
+    engine = segmenter(**OPTIONS)
+    incremental = IncrementalSegmenter(engine)
+    first = mixed_text(300, seed=1)
+    second = "import sys\n" + first
+    incremental.update(first)
+
+    def fail(*args, **kwargs):
+        raise MemoryError("injected")
+
+    real = incremental_module.regions_from_path
+    monkeypatch.setattr(incremental_module, "regions_from_path", fail)
+    with pytest.raises(MemoryError):
+        incremental.update(second)
+    monkeypatch.setattr(incremental_module, "regions_from_path", real)
+    assert incremental.update(first) == engine.segment(first)
+    assert incremental.update(second) == engine.segment(second)

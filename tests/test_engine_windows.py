@@ -164,3 +164,15 @@ def test_edit_between_finds_the_changed_span():
     # A repeated character makes the span ambiguous; the prefix wins.
     assert Edit.between(encode("aaa"), encode("aaaa")) == Edit(3, 3, 4)
     assert Edit(3, 3, 4).shift == 1
+
+
+def test_plan_with_core_of_one_ends():
+    # A core shorter than the margin cannot give the second core its full left
+    # context, so only the tiling is checked.
+    ids = encode("a\n" * 10)
+    plan = plan_windows(ids, WindowGeometry(length=5, margin=2))
+    assert [(w.core_start, w.core_end) for w in plan][:2] == [(0, 1), (1, 2)]
+    assert plan[-1].core_end == len(ids)
+    assert all(
+        a.core_end == b.core_start for a, b in zip(plan[:-1], plan[1:], strict=True)
+    )

@@ -89,8 +89,13 @@ class IncrementalSegmenter:
         keys = self._keys_for(ids, plan, edit)
         self._run_missing(ids, plan, keys, opts)
         summaries = [self._cache[key] for key in keys]
-        regions = self._decode(keys, summaries, opts)
+        trellis, regions = self._decode(keys, summaries, opts)
+        # Commit only after every step succeeded: the trellis must always
+        # belong to the stored keys, or a later edit would reuse wrong rows.
         self._ids, self._plan, self._keys = ids, plan, keys
+        self._trellis = trellis
+        self._decoded_with = _decode_settings(opts, self.segmenter.labels)
+        self.blocks_decoded = trellis.blocks_run if trellis is not None else 0
         return regions
 
     def clear(self) -> None:
@@ -136,17 +141,19 @@ class IncrementalSegmenter:
 
     def _decode(
         self, keys: list[bytes], summaries: list[RunSummary], opts: SegmentOptions
-    ) -> list[Region]:
+    ) -> tuple[viterbi.Trellis | None, list[Region]]:
+        """Decode the summaries, resuming the last trellis where it applies."""
         if not summaries:
-            self._trellis, self._decoded_with = None, None
-            self.blocks_decoded = 0
-            return []
+            return None, []
         labels = self.segmenter.labels
         summary = concatenate(summaries)
-        decoded_with = (opts.switch_penalty, opts.host_language, opts.host_prior)
-        previous = self._trellis if decoded_with == self._decoded_with else None
-        prefix, suffix = _shared_ends(self._keys, keys) if previous else (0, 0)
-        self._trellis = viterbi.decode(
+        previous = self._trellis
+        if _decode_settings(opts, labels) != self._decoded_with:
+            previous = None
+        prefix, suffix = (0, 0)
+        if previous is not None:
+            prefix, suffix = _shared_ends(self._keys, keys)
+        trellis = viterbi.decode(
             emissions_of(summary, labels, opts),
             [len(s.lengths) for s in summaries],
             opts.switch_penalty,
@@ -154,9 +161,14 @@ class IncrementalSegmenter:
             prefix,
             suffix,
         )
-        self._decoded_with = decoded_with
-        self.blocks_decoded = self._trellis.blocks_run
-        return regions_from_path(self._trellis.path, summary, labels, opts)
+        return trellis, regions_from_path(trellis.path, summary, labels, opts)
+
+
+def _decode_settings(opts: SegmentOptions, labels: tuple[str, ...]) -> tuple:
+    """Return the options that change the Viterbi emissions or penalty."""
+    if opts.host_language in labels:
+        return (opts.switch_penalty, opts.host_language, opts.host_prior)
+    return (opts.switch_penalty, None, None)
 
 
 def _span(window: Window, shift: int) -> tuple[int, int, int, int]:

@@ -195,8 +195,8 @@ def _backtrack(
         path[start:] = previous.path[int(previous.offsets[joined[1]]) :]
         if start == 0:
             return path
-        t, label = start, int(path[start])
-        label, t = _step(forward, t, label), t - 1
+        label = _step(forward, start, int(path[start]))
+        t = start - 1
     prefix_end = int(forward.offsets[same_prefix]) if previous is not None else 0
     while t >= 0:
         if t < prefix_end and label == previous.path[t]:
@@ -204,7 +204,8 @@ def _backtrack(
             path[: t + 1] = previous.path[: t + 1]
             break
         path[t] = label
-        label, t = _step(forward, t, label), t - 1
+        label = _step(forward, t, label)
+        t -= 1
     return path
 
 

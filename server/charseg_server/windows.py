@@ -175,7 +175,8 @@ class _Planner:
         n = len(self.ids)
         core = self.geometry.core
         while n - anchor > self.geometry.length - self.geometry.margin:
-            low, high = anchor + core // 2, anchor + core
+            # At least one character, so a core of 1 still advances.
+            low, high = anchor + max(core // 2, 1), anchor + core
             next_anchor = self._last_line_candidate(low, high)
             if next_anchor is None:
                 next_anchor = _last_position_candidate(self.ids, low, high)
