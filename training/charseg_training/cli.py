@@ -126,8 +126,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler(args) if hasattr(args, "handler") else _dispatch(args)
     except (FileNotFoundError, ValueError) as error:
-        # Missing inputs and invalid settings are the user's to fix: say what,
-        # without a traceback.
+        # The user can fix missing inputs and invalid settings, so print the
+        # message without a traceback.
         print(f"charseg-train {args.command}: error: {error}", file=sys.stderr)
         return 2
 

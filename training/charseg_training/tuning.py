@@ -5,10 +5,10 @@ run summaries, so a sweep costs little more than one evaluation. Two sweeps:
 
 * switch penalty and minimum region length, without a host language, on the
   ``mixed``, ``python_scala`` and ``files`` sets of ``charseg-train evaluate``;
-* the host-language prior, at the default penalty and minimum region. It runs
-  on ``hosted`` documents with one embedding each (a Markdown fence, a script or
-  style block in HTML, SQL in Python or Java, shell in YAML), whose outer
-  language is the host, and on whole files, each with its own label as host.
+* the host-language prior, at the default penalty and minimum region. One set
+  is ``hosted`` documents with one embedding each (a Markdown fence, a script or
+  style block in HTML, SQL in Python or Java, shell in YAML) and the outer
+  language as host. The other is whole files, each with its own label as host.
 """
 
 from __future__ import annotations
