@@ -81,37 +81,45 @@ def file_documents(corpus: Corpus, labels, count_per_label: int, seed: int):
             yield texts[int(i)][:FILE_PREFIX], labels.index(label)
 
 
-def score_sets(runner, corpus: Corpus, documents: int, seed: int, options=None):
-    """Return ``{set name: Scores}`` for the document sets described above."""
-    labels = list(runner.labels)
-    segmenter = Segmenter(runner, options or SegmentOptions())
+def evaluation_sets(corpus: Corpus, labels, documents: int, seed: int) -> dict:
+    """Return ``{set name: [(text, truth)]}`` for the document sets described above.
+
+    ``truth`` is an array of label ids for spliced documents and one label id for
+    a whole file.
+    """
     base = DataConfig(labels=tuple(labels), p_pair=0.0)
-    results: dict[str, Scores] = {}
-
-    scores = Scores(len(labels))
-    for text, truth in mixed_documents(corpus, base, documents, seed):
-        pred = regions_to_ids(segmenter.segment(text), labels, len(text))
-        scores.add(truth, pred)
-    results["mixed"] = scores
-
+    sets = {"mixed": list(mixed_documents(corpus, base, documents, seed))}
     if {"python", "scala"} <= set(corpus.files):
         pair = Corpus({k: corpus.files[k] for k in ("python", "scala")})
         config = replace(
             base, p_single=0.0, p_lines=0.0, p_embedded=0.0, min_run=20, max_run=200
         )
-        scores = Scores(len(labels))
-        for text, truth in mixed_documents(pair, config, documents, seed + 1):
-            pred = regions_to_ids(segmenter.segment(text), labels, len(text))
-            scores.add(truth, pred)
-        results["python_scala"] = scores
-
-    scores = Scores(len(labels))
+        sets["python_scala"] = list(mixed_documents(pair, config, documents, seed + 1))
     per_label = max(1, documents // max(len(corpus.files), 1))
-    for text, label in file_documents(corpus, labels, per_label, seed + 2):
-        if text:
+    files = file_documents(corpus, labels, per_label, seed + 2)
+    sets["files"] = [(text, label) for text, label in files if text]
+    return sets
+
+
+def add_prediction(scores: Scores, truth, pred: np.ndarray) -> None:
+    """Score one document: a whole file when ``truth`` is a single label id."""
+    if isinstance(truth, int):
+        scores.add_file(truth, pred)
+    else:
+        scores.add(truth, pred)
+
+
+def score_sets(runner, corpus: Corpus, documents: int, seed: int, options=None):
+    """Return ``{set name: Scores}`` for the document sets described above."""
+    labels = list(runner.labels)
+    segmenter = Segmenter(runner, options or SegmentOptions())
+    results: dict[str, Scores] = {}
+    for name, texts in evaluation_sets(corpus, labels, documents, seed).items():
+        scores = Scores(len(labels))
+        for text, truth in texts:
             pred = regions_to_ids(segmenter.segment(text), labels, len(text))
-            scores.add_file(label, pred)
-    results["files"] = scores
+            add_prediction(scores, truth, pred)
+        results[name] = scores
     return results
 
 

@@ -26,7 +26,12 @@ from charseg_server.runs import RunSummary, concatenate
 from charseg_server.windows import plan_windows
 
 from .config import DataConfig
-from .evaluate import file_documents, load_runner, mixed_documents, regions_to_ids
+from .evaluate import (
+    add_prediction,
+    evaluation_sets,
+    load_runner,
+    regions_to_ids,
+)
 from .metrics import Scores
 from .splice import Corpus, DocumentMaker, join_pieces
 
@@ -73,37 +78,17 @@ def score(documents: list[Document], labels, options: SegmentOptions) -> Scores:
         opts = replace(options, host_language=document.host)
         regions = decode_summary(document.summary, labels, opts)
         pred = regions_to_ids(regions, labels, document.length)
-        if isinstance(document.truth, int):
-            scores.add_file(document.truth, pred)
-        else:
-            scores.add(document.truth, pred)
+        add_prediction(scores, document.truth, pred)
     return scores
 
 
 def document_sets(segmenter: Segmenter, corpus: Corpus, count: int, seed: int):
     """Return ``{set name: [Document]}`` for the sets described above."""
     labels = list(segmenter.labels)
-    base = DataConfig(labels=tuple(labels), p_pair=0.0)
     sets = {
-        "mixed": [
-            summarize_text(segmenter, text, truth)
-            for text, truth in mixed_documents(corpus, base, count, seed)
-        ]
+        name: [summarize_text(segmenter, text, truth) for text, truth in texts]
+        for name, texts in evaluation_sets(corpus, labels, count, seed).items()
     }
-    if {"python", "scala"} <= set(corpus.files):
-        pair = Corpus({k: corpus.files[k] for k in ("python", "scala")})
-        config = replace(
-            base, p_single=0.0, p_lines=0.0, p_embedded=0.0, min_run=20, max_run=200
-        )
-        sets["python_scala"] = [
-            summarize_text(segmenter, text, truth)
-            for text, truth in mixed_documents(pair, config, count, seed + 1)
-        ]
-    per_label = max(1, count // max(len(corpus.files), 1))
-    files = file_documents(corpus, labels, per_label, seed + 2)
-    sets["files"] = [
-        summarize_text(segmenter, text, label) for text, label in files if text
-    ]
     sets["hosted"] = [
         summarize_text(segmenter, text, truth, host)
         for text, truth, host in hosted_documents(corpus, labels, count, seed + 3)
