@@ -241,7 +241,7 @@ def _edit_parts(
 ) -> list[tuple[str, str, str]]:
     """Time the steps of a full run that an edit avoids or repeats.
 
-    Encoding and one window run on every edit; planning, hashing and decoding
+    Encoding and one window run on every edit. Planning, hashing and decoding
     the whole document are what an edit would cost without reuse.
     """
     ids = encode(text)

@@ -109,7 +109,7 @@ def test_one_character_edit_in_large_file():
 
 
 @pytest.mark.parametrize("host", [None, "python"])
-def test_incremental_follows_a_typing_session(host):
+def test_incremental_typing_session(host):
     # Random inserts, deletions and line breaks (with astral characters), each
     # checked against a full run of the same text.
     engine = segmenter(**OPTIONS)

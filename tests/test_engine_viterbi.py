@@ -79,7 +79,7 @@ def test_unsure_blocks_decode_right():
     assert resumed.path.tolist() == decode_blocks(new, 1e6).path.tolist()
 
 
-def test_decode_rejects_blocks_that_do_not_add_up():
+def test_decode_rejects_wrong_block_sizes():
     with pytest.raises(ValueError, match="invalid block sizes"):
         decode(np.zeros((3, 2)), [1, 1], 1.0)
 

@@ -142,7 +142,7 @@ def test_span_hashes_depend_on_content_only():
     data=st.data(),
     seed=st.integers(min_value=0, max_value=2**32 - 1),
 )
-def test_replan_after_edit_equals_full_plan(n, newline_rate, geometry, data, seed):
+def test_replan_equals_full_plan(n, newline_rate, geometry, data, seed):
     rng = np.random.default_rng(seed)
     newline = encode("\n")[0]
     ids = rng.integers(1, 140, n).astype(np.int32)
@@ -157,11 +157,11 @@ def test_replan_after_edit_equals_full_plan(n, newline_rate, geometry, data, see
     assert replanned == plan_windows(edited, geometry)
 
 
-def test_edit_between_finds_the_changed_span():
+def test_edit_between_finds_span():
     old, new = encode("abcXYZdef"), encode("abcQdef")
     assert Edit.between(old, new) == Edit(start=3, old_end=6, new_end=4)
     assert Edit.between(old, old) == Edit(start=9, old_end=9, new_end=9)
-    # A repeated character makes the span ambiguous; the prefix wins.
+    # A repeated character makes the span ambiguous, and the prefix wins.
     assert Edit.between(encode("aaa"), encode("aaaa")) == Edit(3, 3, 4)
     assert Edit(3, 3, 4).shift == 1
 

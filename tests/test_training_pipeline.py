@@ -121,7 +121,7 @@ def test_export_without_weights_fails(tmp_path):
     assert main(["export", "--run", str(tmp_path)]) == 1
 
 
-def test_tune_sweeps_smoothing_on_validation(trained_run, tmp_path, capsys):
+def test_tune_sweeps_smoothing(trained_run, tmp_path, capsys):
     from charseg_training.cli import main
     from charseg_training.tuning import HOST_PRIORS, MIN_REGIONS, PENALTIES
 
@@ -158,7 +158,7 @@ def test_curve_plots_history(trained_run, tmp_path):
     assert out.read_bytes().startswith(b"\x89PNG")
 
 
-def test_curve_rejects_bad_mark(trained_run, tmp_path):
+def test_curve_rejects_bad_mark():
     from charseg_training.curve import parse_mark
 
     assert parse_mark("12=pair documents") == (12, "pair documents")

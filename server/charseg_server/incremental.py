@@ -43,9 +43,9 @@ def window_key(ids: np.ndarray, window: Window) -> bytes:
 
 
 class IncrementalSegmenter:
-    """Segments successive versions of one document.
+    """A segmenter for successive versions of one document.
 
-    Not safe to call from several threads at once.
+    It is not safe to call from several threads at once.
     """
 
     def __init__(self, segmenter: Segmenter) -> None:

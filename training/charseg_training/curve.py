@@ -17,11 +17,13 @@ def read_history(run_dir: Path) -> dict[str, list[float]]:
     """Return the columns of ``run_dir/history.csv`` as lists of floats."""
     path = run_dir / "history.csv"
     if not path.exists():
-        raise FileNotFoundError(f"{path} not found; train the run first")
+        raise FileNotFoundError(
+            f"{path} not found: run `charseg-train fit --run {run_dir}` first"
+        )
     with path.open(newline="") as handle:
         rows = list(csv.DictReader(handle))
     if not rows:
-        raise ValueError(f"{path} has no epochs")
+        raise ValueError(f"{path} is empty: no epoch has finished yet")
     return {key: [float(row[key]) for row in rows] for key in rows[0]}
 
 

@@ -100,7 +100,7 @@ def document_sets(segmenter: Segmenter, corpus: Corpus, count: int, seed: int):
 
 
 def sweep(sets: dict[str, list[Document]], labels) -> list[dict]:
-    """Score every setting of both sweeps; return one row per setting."""
+    """Score every setting of both sweeps and return one row per setting."""
     rows = []
     plain = ("mixed", "python_scala", "files")
     for penalty in PENALTIES:
