@@ -75,6 +75,25 @@ def test_fit_resumes_from_checkpoint(trained_run):
     assert len((trained_run / "history.csv").read_text().splitlines()) == 4
 
 
+def test_fit_restart_schedule_step(trained_run):
+    import keras
+
+    from charseg_training.cli import main
+    from charseg_training.model import CUSTOM_OBJECTS
+
+    args = ["fit", "--run", str(trained_run), "--epochs", "4", "--restart-schedule"]
+    assert main([*args, "--quiet"]) == 0
+    config = json.loads((trained_run / "config.json").read_text())
+    assert config["fit"]["lr_start_step"] == 3 * 6
+    model = keras.models.load_model(
+        trained_run / "checkpoint.keras", custom_objects=CUSTOM_OBJECTS
+    )
+    assert int(model.optimizer.iterations.numpy()) == 4 * 6
+    # Six steps into the restarted schedule, not twenty-four.
+    expected = 0.01 * 0.5 ** (6 / 6000)
+    assert float(model.optimizer.learning_rate) == pytest.approx(expected, rel=1e-5)
+
+
 def test_export_runs_in_onnxruntime_with_parity(trained_run):
     from charseg_training.cli import main
 

@@ -35,6 +35,11 @@ def _add_fit(subparsers) -> None:
         help="distribution: mirrored/multiworker on TensorFlow, data-parallel on JAX",
     )
     parser.add_argument(
+        "--restart-schedule",
+        action="store_true",
+        help="start the learning-rate schedule afresh from the checkpoint's step",
+    )
+    parser.add_argument(
         "--quiet", action="store_true", help="one line per epoch, no progress bar"
     )
 

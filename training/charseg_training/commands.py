@@ -41,6 +41,7 @@ def run_fit(args) -> int:
         args.run,
         max_seconds=max_seconds,
         strategy=args.strategy,
+        restart_schedule=args.restart_schedule,
         verbose=2 if args.quiet else 1,
     )
     return 0

@@ -58,9 +58,15 @@ class FitConfig:
     steps_per_epoch: int = 200
     epochs: int = 1000
     validation_batches: int = 40
+    # "exponential" halves the rate every lr_half_life_steps; "cosine" lowers it
+    # to lr_final_fraction of the peak over lr_decay_steps.
+    schedule: str = "exponential"
     learning_rate: float = 2e-3
-    # The learning rate halves every this many steps (exponential decay).
     lr_half_life_steps: int = 6000
+    lr_decay_steps: int = 24000
+    lr_final_fraction: float = 0.05
+    # Optimizer step at which the schedule starts (set by `fit --restart-schedule`).
+    lr_start_step: int = 0
     clipnorm: float = 1.0
     early_stopping_patience: int = 8
     seed: int = 1

@@ -16,6 +16,7 @@ from keras import layers, ops
 from charseg_server.contract import INPUT_NAME, OUTPUT_NAME, VOCAB_SIZE
 
 from .config import ModelConfig
+from .schedule import RunSchedule
 
 
 @keras.saving.register_keras_serializable(package="charseg")
@@ -36,7 +37,7 @@ class CropToLength(layers.Layer):
 
 
 #: Pass to ``keras.models.load_model`` to read a saved charseg model.
-CUSTOM_OBJECTS = {"charseg>CropToLength": CropToLength}
+CUSTOM_OBJECTS = {"charseg>CropToLength": CropToLength, "charseg>RunSchedule": RunSchedule}
 
 
 def _bilstm_stack(x, config: ModelConfig, name: str):

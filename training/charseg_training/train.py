@@ -27,6 +27,7 @@ from charseg_server.contract import LABELS
 from .config import TrainingConfig
 from .data import MixedDocuments
 from .model import CUSTOM_OBJECTS, build_model
+from .schedule import build_schedule
 from .splice import Corpus
 
 log = logging.getLogger(__name__)
@@ -88,13 +89,10 @@ def distribution_scope(strategy: str):
 
 
 def compile_model(model: keras.Model, config: TrainingConfig) -> None:
-    schedule = keras.optimizers.schedules.ExponentialDecay(
-        config.fit.learning_rate,
-        decay_steps=config.fit.lr_half_life_steps,
-        decay_rate=0.5,
-    )
     model.compile(
-        optimizer=keras.optimizers.Adam(schedule, clipnorm=config.fit.clipnorm),
+        optimizer=keras.optimizers.Adam(
+            build_schedule(config.fit), clipnorm=config.fit.clipnorm
+        ),
         loss="sparse_categorical_crossentropy",
         metrics=["sparse_categorical_accuracy"],
     )
@@ -106,13 +104,17 @@ def fit(
     *,
     max_seconds: float | None = None,
     strategy: str = "none",
+    restart_schedule: bool = False,
     verbose: int = 1,
 ) -> keras.Model:
-    """Train (or resume) the run in ``run_dir`` and return the latest model."""
+    """Train (or resume) the run in ``run_dir`` and return the latest model.
+
+    On resume the learning-rate schedule comes from ``config``, not from the
+    checkpoint; ``restart_schedule`` starts it afresh at the checkpoint's step.
+    """
     run_dir.mkdir(parents=True, exist_ok=True)
     checkpoint = run_dir / "checkpoint.keras"
     state_path = run_dir / "state.json"
-    config.save(run_dir / "config.json")
     labels = list(config.data.labels)
     if tuple(labels) != LABELS:
         log.warning("training on a custom label set: %s", labels)
@@ -121,9 +123,14 @@ def fit(
         if checkpoint.exists():
             log.info("resuming from %s", checkpoint)
             model = keras.models.load_model(checkpoint, custom_objects=CUSTOM_OBJECTS)
+            if restart_schedule:
+                config.fit.lr_start_step = int(model.optimizer.iterations.numpy())
+                log.info("schedule restarts at step %d", config.fit.lr_start_step)
+            model.optimizer.learning_rate = build_schedule(config.fit)
         else:
             model = build_model(config.model, len(labels))
             compile_model(model, config)
+    config.save(run_dir / "config.json")
 
     corpus_root = Path(config.data.corpus)
     train_corpus = Corpus.load(corpus_root, "train", labels)
