@@ -6,7 +6,9 @@ import pytest
 from charseg_training.metrics import (
     Scores,
     boundaries,
+    bucket_name,
     match_boundaries,
+    run_bucket_counts,
     run_lengths,
     switch_latencies,
 )
@@ -101,3 +103,30 @@ def test_scores_sum_counts_over_documents():
 def test_scores_shape_mismatch_raises():
     with pytest.raises(ValueError, match="shape mismatch"):
         Scores(num_labels=2).add(np.array([0, 1]), np.array([0]))
+
+
+def test_run_buckets_count_by_true_run():
+    truth = np.array([0] * 10 + [1] * 60 + [0] * 600)
+    pred = truth.copy()
+    pred[10:40] = 0
+    pred[100:200] = 1
+    counts = run_bucket_counts(truth, pred)
+    assert counts[1].tolist() == [10, 60, 0, 0, 600]
+    assert counts[0].tolist() == [10, 30, 0, 0, 500]
+
+
+def test_accuracy_by_run_length_skips_empty_buckets():
+    scores = Scores(num_labels=2)
+    scores.add(np.array([0] * 10 + [1] * 60), np.array([0] * 40 + [1] * 30))
+    scores.add(np.array([1] * 20), np.array([1] * 20))
+    assert scores.accuracy_by_run_length() == {
+        "1-49": pytest.approx(1.0),
+        "50-99": pytest.approx(0.5),
+    }
+    assert scores.summary()["accuracy_by_run_length"]["50-99"] == pytest.approx(0.5)
+
+
+def test_bucket_names():
+    assert bucket_name(0) == "1-49"
+    assert bucket_name(2) == "100-199"
+    assert bucket_name(4) == "500+"

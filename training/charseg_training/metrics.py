@@ -13,6 +13,8 @@ import numpy as np
 
 BOUNDARY_TOLERANCE = 3
 SHORT_REGION = 8
+#: Lower bounds of the run-length buckets for accuracy by run length.
+RUN_BUCKETS = (1, 50, 100, 200, 500)
 
 
 def boundaries(labels: np.ndarray) -> np.ndarray:
@@ -69,6 +71,32 @@ def switch_latencies(truth: np.ndarray, pred: np.ndarray) -> list[int]:
     return latencies
 
 
+def run_bucket_counts(truth: np.ndarray, pred: np.ndarray) -> np.ndarray:
+    """Return correct and total characters per true-run-length bucket.
+
+    The result has shape ``(2, len(RUN_BUCKETS))``: row 0 counts characters that
+    ``pred`` labels correctly, row 1 all characters, each in the bucket of the
+    length of the true run that contains them.
+    """
+    truth = np.asarray(truth)
+    counts = np.zeros((2, len(RUN_BUCKETS)), dtype=np.int64)
+    edges = np.concatenate([[0], boundaries(truth), [truth.size]])
+    correct = np.asarray(pred) == truth
+    for start, end in zip(edges[:-1], edges[1:], strict=True):
+        bucket = int(np.searchsorted(RUN_BUCKETS, end - start, side="right")) - 1
+        counts[0, bucket] += int(correct[start:end].sum())
+        counts[1, bucket] += int(end - start)
+    return counts
+
+
+def bucket_name(i: int) -> str:
+    """Return the label of run-length bucket ``i``, such as ``50-99``."""
+    low = RUN_BUCKETS[i]
+    if i + 1 == len(RUN_BUCKETS):
+        return f"{low}+"
+    return f"{low}-{RUN_BUCKETS[i + 1] - 1}"
+
+
 @dataclass
 class Scores:
     """Counts summed over documents, and the ratios derived from them."""
@@ -82,9 +110,11 @@ class Scores:
     latencies: list[int] = field(default_factory=list)
     files: int = 0
     files_correct: int = 0
+    run_buckets: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         self.confusion = np.zeros((self.num_labels, self.num_labels), dtype=np.int64)
+        self.run_buckets = np.zeros((2, len(RUN_BUCKETS)), dtype=np.int64)
 
     def add(self, truth: np.ndarray, pred: np.ndarray) -> None:
         """Add one document's labels."""
@@ -100,6 +130,7 @@ class Scores:
         self.matched_boundaries += match_boundaries(true_edges, pred_edges)
         self.short_regions += int(np.sum(run_lengths(pred) < SHORT_REGION))
         self.latencies.extend(switch_latencies(truth, pred))
+        self.run_buckets += run_bucket_counts(truth, pred)
 
     def add_file(self, true_label: int, pred: np.ndarray) -> None:
         """Add a single-language file for whole-file top-1 accuracy."""
@@ -161,6 +192,15 @@ class Scores:
         values = np.asarray(self.latencies)
         return float(np.median(values)), float(np.percentile(values, 90))
 
+    def accuracy_by_run_length(self) -> dict[str, float]:
+        """Return accuracy per bucket of true run length, for buckets with data."""
+        correct, total = self.run_buckets
+        return {
+            bucket_name(i): float(correct[i] / total[i])
+            for i in range(len(RUN_BUCKETS))
+            if total[i]
+        }
+
     def file_accuracy(self) -> float | None:
         return self.files_correct / self.files if self.files else None
 
@@ -175,4 +215,5 @@ class Scores:
             "switch_latency_p90": p90,
             "short_regions_per_10k": self.short_regions_per_10k(),
             "file_top1": self.file_accuracy(),
+            "accuracy_by_run_length": self.accuracy_by_run_length(),
         }
