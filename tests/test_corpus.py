@@ -492,3 +492,15 @@ def test_labels_option_limits_output(tmp_path: Path) -> None:
 def test_unknown_label_rejected() -> None:
     with pytest.raises(ValueError, match="unknown labels"):
         BuildConfig(labels=("cobol",))
+
+
+def test_build_cuts_embedded_code(tmp_path: Path) -> None:
+    source = Source("docs", "dir")
+    prose = "".join(f"Paragraph {i} explains the tool in plain words.\n\n" for i in range(5))
+    page = prose + "```python\nimport os\nprint(os.getcwd())\n```\n" + prose
+    tree = make_tree(tmp_path, source, {"guide.md": page})
+    out = tmp_path / "corpus"
+    build_corpus([tree], out, BuildConfig(labels=("markdown",)))
+    examples = [e for split in SPLITS for e in read_split(out, split, "markdown")]
+    assert len(examples) == 1
+    assert examples[0]["text"] == prose + prose

@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from charseg_server.contract import LABELS
+from charseg_training.corpus.embedded import remove_embedded_code
 from charseg_training.corpus.select import (
     SHEBANG,
     content_hash,
@@ -238,6 +239,7 @@ def _draw_split(
         if text is None:
             result.dropped["binary_or_not_utf8"] += 1
             continue
+        text = remove_embedded_code(label, text)
         reason = rejection_reason(label, text)
         if reason:
             result.dropped[reason] += 1

@@ -1,0 +1,44 @@
+"""Remove code in another language from files that embed it.
+
+A corpus file carries one label, so code embedded in it would be trained under
+the host's label. Python in a Markdown fence would then teach the model that such
+code is Markdown, against the spliced fences whose code carries its own label.
+Embedded code is therefore cut out before a file is selected.
+"""
+
+from __future__ import annotations
+
+import re
+
+from charseg_server.lsp.markdown import find_fences
+
+# NOTE: a regular expression, not an HTML parser: an element whose closing tag
+# sits inside a string or comment of its own code is cut short there.
+_HTML_CODE = re.compile(
+    r"(<(script|style)\b[^>]*>)(.*?)(</\2\s*>)", re.IGNORECASE | re.DOTALL
+)
+
+
+def without_fences(text: str) -> str:
+    """Return a Markdown text with its fenced code blocks removed, fence lines too."""
+    parts = []
+    position = 0
+    for fence in find_fences(text):
+        parts.append(text[position : fence.start])
+        position = fence.end
+    parts.append(text[position:])
+    return "".join(parts)
+
+
+def without_script_and_style(text: str) -> str:
+    """Return an HTML text with the content of its script and style elements removed."""
+    return _HTML_CODE.sub(r"\1\4", text)
+
+
+def remove_embedded_code(label: str, text: str) -> str:
+    """Return ``text`` without the code that a file of ``label`` embeds."""
+    if label == "markdown":
+        return without_fences(text)
+    if label == "html":
+        return without_script_and_style(text)
+    return text
