@@ -50,7 +50,7 @@ class SegmentOptions:
     host_language: str | None = None
     """The document's languageId, favoured by ``host_prior``; ignored when the
     model has no such label."""
-    host_prior: float = 1.0
+    host_prior: float = 0.5
     """Log-probability bonus per character for the host label."""
     max_chars: int = 10_000_000
     """Maximum text length accepted, in code points."""

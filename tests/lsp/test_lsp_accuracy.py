@@ -15,7 +15,7 @@ from lsprotocol import types
 NOT_YET = pytest.mark.xfail(
     strict=True,
     reason="the bundled model reads the type-annotated Python at the end of the "
-    "example as Scala, and splits short fenced Python between Python and Markdown",
+    "example as Scala",
 )
 
 PY_URI = "file:///workspace/mixed.py"
@@ -93,7 +93,6 @@ async def test_hover_in_scala_block_names_scala():
     assert "**Scala**" in hover.contents.value
 
 
-@NOT_YET
 async def test_markdown_fences_get_language_diagnostics_and_fix():
     async with lsp_session() as session:
         session.open(MD_URI, MARKDOWN, "markdown")
