@@ -6,6 +6,7 @@ These run without the peers' packages: the benchmark itself runs
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench" / "peers"))
 
-from peerbench.corpus import SourceFile  # noqa: E402
+from peerbench.corpus import SourceFile, load_split  # noqa: E402
 from peerbench.datasets import build_set  # noqa: E402
 from peerbench.embedded import Span, embedded_runs, excerpt  # noqa: E402
 from peerbench.guesslang_rule import accepted, adjusted, vscode_language  # noqa: E402
@@ -327,6 +328,21 @@ def test_build_set_smaller_count_is_prefix():
     assert [d.id for d in large] == [
         f"test/spliced_python_scala/{i:04d}" for i in range(4)
     ]
+
+
+def test_markdown_set_reads_full_text(tmp_path):
+    page = "# Notes\n\nRun it:\n\n```python\nprint(1)\n```\n\nDone.\n"
+    row = {"source": "docs", "path": "a.md", "text": "# Notes\n", "full_text": page}
+    (tmp_path / "test").mkdir()
+    (tmp_path / "test" / "markdown.jsonl").write_text(json.dumps(row) + "\n")
+    files = load_split(tmp_path, "test", ("markdown",))
+    assert files["markdown"][0].full_text == page
+    (document,) = build_set("markdown_fences", "test", files, 1, seed=0)
+    assert "print(1)" in document.text
+
+
+def test_source_file_full_text_defaults_to_text():
+    assert SourceFile("python", "p:a.py", "x = 1\n").full_text == "x = 1\n"
 
 
 # --- records -------------------------------------------------------------------

@@ -504,3 +504,4 @@ def test_build_cuts_embedded_code(tmp_path: Path) -> None:
     examples = [e for split in SPLITS for e in read_split(out, split, "markdown")]
     assert len(examples) == 1
     assert examples[0]["text"] == prose + prose
+    assert examples[0]["full_text"] == page

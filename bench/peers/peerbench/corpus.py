@@ -17,6 +17,13 @@ class SourceFile:
     label: str
     origin: str
     text: str
+    #: The file before the corpus cut out its embedded code (Markdown fences,
+    #: HTML script and style content); equal to ``text`` for other files.
+    full_text: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.full_text:
+            object.__setattr__(self, "full_text", self.text)
 
 
 def load_split(corpus_dir: Path, split: str, labels: tuple[str, ...]) -> dict:
@@ -31,7 +38,12 @@ def load_split(corpus_dir: Path, split: str, labels: tuple[str, ...]) -> dict:
         if not path.exists():
             continue
         found = [
-            SourceFile(label, f"{row['source']}:{row['path']}", row["text"])
+            SourceFile(
+                label,
+                f"{row['source']}:{row['path']}",
+                row["text"],
+                row.get("full_text", ""),
+            )
             for row in read_jsonl(path)
             if row["text"].strip()
         ]

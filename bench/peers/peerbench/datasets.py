@@ -69,12 +69,15 @@ def _snippets(rng, files, count):
 
 
 def _real(rng, sources: list[SourceFile], make, count):
-    """Yield usable real documents in a seeded random order."""
+    """Yield usable real documents in a seeded random order.
+
+    Each file is read as it was before the corpus cut out its embedded code.
+    """
     produced = 0
     for index in rng.permutation(len(sources)).tolist():
         if produced == count:
             return
-        result = make(sources[index].text)
+        result = make(sources[index].full_text)
         if result is not None:
             produced += 1
             yield (*result, sources[index].origin)

@@ -239,6 +239,7 @@ def _draw_split(
         if text is None:
             result.dropped["binary_or_not_utf8"] += 1
             continue
+        full_text = text
         text = remove_embedded_code(label, text)
         reason = rejection_reason(label, text)
         if reason:
@@ -258,14 +259,16 @@ def _draw_split(
         seen_hashes.add(digest)
         taken[name] += size
         total += size
-        result.examples[split].append(
-            {
-                "label": label,
-                "source": candidate.tree.source_id,
-                "path": candidate.path,
-                "text": text,
-            }
-        )
+        example = {
+            "label": label,
+            "source": candidate.tree.source_id,
+            "path": candidate.path,
+            "text": text,
+        }
+        if full_text != text:
+            # Benchmarks of embedded code read the file as it was.
+            example["full_text"] = truncate(full_text, config.max_chars_per_file)
+        result.examples[split].append(example)
 
 
 def select_label(
