@@ -496,7 +496,8 @@ def test_unknown_label_rejected() -> None:
 
 def test_build_cuts_embedded_code(tmp_path: Path) -> None:
     source = Source("docs", "dir")
-    prose = "".join(f"Paragraph {i} explains the tool in plain words.\n\n" for i in range(5))
+    paragraph = "Paragraph {} explains the tool in plain words.\n\n"
+    prose = "".join(paragraph.format(i) for i in range(5))
     page = prose + "```python\nimport os\nprint(os.getcwd())\n```\n" + prose
     tree = make_tree(tmp_path, source, {"guide.md": page})
     out = tmp_path / "corpus"

@@ -37,7 +37,10 @@ class CropToLength(layers.Layer):
 
 
 #: Pass to ``keras.models.load_model`` to read a saved charseg model.
-CUSTOM_OBJECTS = {"charseg>CropToLength": CropToLength, "charseg>RunSchedule": RunSchedule}
+CUSTOM_OBJECTS = {
+    "charseg>CropToLength": CropToLength,
+    "charseg>RunSchedule": RunSchedule,
+}
 
 
 def _bilstm_stack(x, config: ModelConfig, name: str):
