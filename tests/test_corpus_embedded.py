@@ -12,7 +12,7 @@ def test_fences_removed_with_their_lines():
     assert without_fences(text) == "# Title\n\nRun this:\n\n\nThen read on.\n"
 
 
-def test_unclosed_fence_runs_to_the_end():
+def test_unclosed_fence_runs_to_end():
     text = "Intro.\n~~~\nSELECT 1;\n"
     assert without_fences(text) == "Intro.\n"
 

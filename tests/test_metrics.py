@@ -115,7 +115,7 @@ def test_run_buckets_count_by_true_run():
     assert counts[0].tolist() == [10, 30, 0, 0, 500]
 
 
-def test_accuracy_by_run_length_skips_empty_buckets():
+def test_run_accuracy_skips_empty_buckets():
     scores = Scores(num_labels=2)
     scores.add(np.array([0] * 10 + [1] * 60), np.array([0] * 40 + [1] * 30))
     scores.add(np.array([1] * 20), np.array([1] * 20))
@@ -130,3 +130,7 @@ def test_bucket_names():
     assert bucket_name(0) == "1-49"
     assert bucket_name(2) == "100-199"
     assert bucket_name(4) == "500+"
+
+
+def test_run_buckets_of_empty_document():
+    assert run_bucket_counts(np.array([]), np.array([])).sum() == 0

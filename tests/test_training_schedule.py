@@ -43,5 +43,5 @@ def test_schedule_config_round_trip():
 
 
 def test_unknown_kind_rejected():
-    with pytest.raises(ValueError, match="schedule must be one of"):
+    with pytest.raises(ValueError, match="invalid schedule 'linear'"):
         RunSchedule("linear", 1e-3)

@@ -58,7 +58,7 @@ class FitConfig:
     steps_per_epoch: int = 200
     epochs: int = 1000
     validation_batches: int = 40
-    # "exponential" halves the rate every lr_half_life_steps; "cosine" lowers it
+    # "exponential" halves the rate every lr_half_life_steps. "cosine" lowers it
     # to lr_final_fraction of the peak over lr_decay_steps.
     schedule: str = "exponential"
     learning_rate: float = 2e-3

@@ -80,12 +80,14 @@ def run_bucket_counts(truth: np.ndarray, pred: np.ndarray) -> np.ndarray:
     """
     truth = np.asarray(truth)
     counts = np.zeros((2, len(RUN_BUCKETS)), dtype=np.int64)
-    edges = np.concatenate([[0], boundaries(truth), [truth.size]])
-    correct = np.asarray(pred) == truth
-    for start, end in zip(edges[:-1], edges[1:], strict=True):
-        bucket = int(np.searchsorted(RUN_BUCKETS, end - start, side="right")) - 1
-        counts[0, bucket] += int(correct[start:end].sum())
-        counts[1, bucket] += int(end - start)
+    if truth.size == 0:
+        return counts
+    lengths = run_lengths(truth)
+    starts = np.concatenate([[0], boundaries(truth)])
+    correct = np.add.reduceat((np.asarray(pred) == truth).astype(np.int64), starts)
+    buckets = np.searchsorted(RUN_BUCKETS, lengths, side="right") - 1
+    np.add.at(counts[0], buckets, correct)
+    np.add.at(counts[1], buckets, lengths)
     return counts
 
 

@@ -8,8 +8,6 @@ climbs back to ``learning_rate`` from there.
 
 from __future__ import annotations
 
-import math
-
 import keras
 from keras import ops
 
@@ -20,7 +18,7 @@ SCHEDULES = ("exponential", "cosine")
 
 @keras.saving.register_keras_serializable(package="charseg")
 class RunSchedule(keras.optimizers.schedules.LearningRateSchedule):
-    """Exponential or cosine decay that begins at step ``start_step``.
+    """A Keras exponential or cosine decay that begins at step ``start_step``.
 
     ``exponential`` halves the rate every ``half_life_steps``. ``cosine`` falls
     from the peak to ``final_fraction`` of it over ``decay_steps`` and then
@@ -36,8 +34,19 @@ class RunSchedule(keras.optimizers.schedules.LearningRateSchedule):
         decay_steps: int = 24000,
         final_fraction: float = 0.05,
     ):
-        if kind not in SCHEDULES:
-            raise ValueError(f"schedule must be one of {SCHEDULES}, not {kind!r}")
+        schedules = keras.optimizers.schedules
+        if kind == "exponential":
+            self.decay = schedules.ExponentialDecay(
+                learning_rate, half_life_steps, decay_rate=0.5
+            )
+        elif kind == "cosine":
+            self.decay = schedules.CosineDecay(
+                learning_rate, decay_steps, alpha=final_fraction
+            )
+        else:
+            raise ValueError(
+                f"invalid schedule {kind!r}: expected one of {', '.join(SCHEDULES)}"
+            )
         self.kind = kind
         self.learning_rate = learning_rate
         self.start_step = start_step
@@ -47,12 +56,7 @@ class RunSchedule(keras.optimizers.schedules.LearningRateSchedule):
 
     def __call__(self, step):
         elapsed = ops.maximum(ops.cast(step, "float32") - self.start_step, 0.0)
-        if self.kind == "exponential":
-            return self.learning_rate * ops.power(0.5, elapsed / self.half_life_steps)
-        progress = ops.minimum(elapsed / self.decay_steps, 1.0)
-        cosine = 0.5 * (1.0 + ops.cos(math.pi * progress))
-        final = self.final_fraction
-        return self.learning_rate * (final + (1.0 - final) * cosine)
+        return self.decay(elapsed)
 
     def get_config(self) -> dict:
         return {

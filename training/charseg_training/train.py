@@ -110,7 +110,7 @@ def fit(
     """Train (or resume) the run in ``run_dir`` and return the latest model.
 
     On resume the learning-rate schedule comes from ``config``, not from the
-    checkpoint; ``restart_schedule`` starts it afresh at the checkpoint's step.
+    checkpoint. ``restart_schedule`` starts it afresh at the checkpoint's step.
     """
     run_dir.mkdir(parents=True, exist_ok=True)
     checkpoint = run_dir / "checkpoint.keras"

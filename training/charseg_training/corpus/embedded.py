@@ -12,8 +12,8 @@ import re
 
 from charseg_server.lsp.markdown import find_fences
 
-# NOTE: a regular expression, not an HTML parser: an element whose closing tag
-# sits inside a string or comment of its own code is cut short there.
+# NOTE: this is a regular expression, not an HTML parser, so an element whose
+# closing tag appears inside a string or comment of its own code is cut short.
 _HTML_CODE = re.compile(
     r"(<(script|style)\b[^>]*>)(.*?)(</\2\s*>)", re.IGNORECASE | re.DOTALL
 )
