@@ -437,6 +437,31 @@ def test_caps_per_label_and_split(corpus) -> None:
     )
 
 
+def test_held_out_basis_sets_held_out_caps() -> None:
+    config = BuildConfig(max_bytes_per_label=12_000, held_out_basis_bytes=4_000)
+    assert config.split_cap("train") == 12_000
+    assert config.split_cap("validation") == 500
+    assert config.split_cap("test") == 500
+    assert config.split_cap("unseen") == 1_000
+    assert BuildConfig(max_bytes_per_label=4_000).split_cap("test") == 500
+
+
+def test_larger_train_cap_keeps_held_out_splits(corpus, tmp_path: Path) -> None:
+    out, _manifest, trees = corpus
+    wide = tmp_path / "wide"
+    manifest = build_corpus(
+        trees,
+        wide,
+        BuildConfig(max_bytes_per_label=60_000, held_out_basis_bytes=20_000),
+    )
+    before = all_examples(out, "python")
+    after = all_examples(wide, "python")
+    for split in ("validation", "test", "unseen"):
+        assert after[split] == before[split], split
+    assert len(after["train"]) > len(before["train"])
+    assert manifest["config"]["held_out_basis_bytes"] == 20_000
+
+
 def test_caps_balance_sources(corpus) -> None:
     out, _manifest, _trees = corpus
     train = read_split(out, "train", "python")

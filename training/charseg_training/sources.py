@@ -95,6 +95,9 @@ SOURCES: tuple[Source, ...] = (
     ),
     # scala
     Source("scala", "apt-source", exclude=_COMMON_EXCLUDES + ("test/files/neg/*",)),
+    Source("jawn", "apt-source", labels=frozenset({"scala"})),
+    Source("json4s", "apt-source", labels=frozenset({"scala"}), holdout=("scala",)),
+    Source("hawtdispatch", "apt-source", labels=frozenset({"scala", "java"})),
     # java
     Source(
         "openjdk-17-source",
@@ -108,6 +111,7 @@ SOURCES: tuple[Source, ...] = (
     # kotlin
     Source("kotlin", "apt-source", exclude=_COMMON_EXCLUDES),
     Source("expo-modules-core", "npm"),
+    Source("kotlinx-coroutines", "apt-source", exclude=_COMMON_EXCLUDES),
     Source("react-native-vision-camera", "npm", holdout=("kotlin",)),
     # javascript, typescript
     Source(

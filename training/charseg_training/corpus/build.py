@@ -68,6 +68,10 @@ class BuildConfig:
 
     #: Byte cap (UTF-8) of the train split of each label.
     max_bytes_per_label: int = 4_000_000
+    #: Train cap from which the held-out caps are derived; None uses
+    #: ``max_bytes_per_label``. Set it to grow the train split while the
+    #: validation, test and unseen splits keep their size.
+    held_out_basis_bytes: int | None = None
     #: Files larger than this on disk are never read.
     max_file_bytes: int = 200_000
     #: Characters kept from one file; longer files are cut at a line end.
@@ -97,16 +101,19 @@ class BuildConfig:
         """Return the byte cap of ``split`` for one label.
 
         Validation and test caps keep the ratio of the split fractions to
-        train, and ``unseen`` gets a quarter of the train cap.
+        train, and ``unseen`` gets a quarter of the train cap. They derive from
+        ``held_out_basis_bytes`` when it is set.
         """
+        if split == "train":
+            return self.max_bytes_per_label
         test_fraction = 1 - self.train_fraction - self.validation_fraction
         ratio = {
-            "train": 1.0,
             "validation": self.validation_fraction / self.train_fraction,
             "test": test_fraction / self.train_fraction,
             "unseen": 0.25,
         }[split]
-        return int(self.max_bytes_per_label * ratio)
+        basis = self.held_out_basis_bytes or self.max_bytes_per_label
+        return round(basis * ratio)
 
 
 @dataclass

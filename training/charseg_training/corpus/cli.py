@@ -67,6 +67,14 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
         "test get 1/8 each and unseen 1/4 (default: %(default)s)",
     )
     parser.add_argument(
+        "--held-out-basis-bytes",
+        type=int,
+        metavar="BYTES",
+        help="derive the validation, test and unseen caps from this many bytes "
+        "instead of --max-bytes-per-label, so that a larger train split "
+        "leaves the held-out splits as they were",
+    )
+    parser.add_argument(
         "--max-file-bytes",
         type=int,
         default=defaults.max_file_bytes,
@@ -171,6 +179,7 @@ def run_corpus(args: argparse.Namespace) -> int:
         logger.setLevel(logging.DEBUG)
     config = BuildConfig(
         max_bytes_per_label=args.max_bytes_per_label,
+        held_out_basis_bytes=args.held_out_basis_bytes,
         max_file_bytes=args.max_file_bytes,
         max_chars_per_file=args.max_chars_per_file,
         labels=tuple(label for label in LABELS if label in args.labels),
