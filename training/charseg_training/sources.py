@@ -129,6 +129,27 @@ SOURCES: tuple[Source, ...] = (
     ),
     Source("rxjs", "npm", exclude=("dist/*",)),
     Source("zod", "npm", holdout=("typescript",)),
+    Source(
+        "effect",
+        "npm",
+        labels=frozenset({"typescript"}),
+        include=("src/*",),
+        exclude=("*/httpApiScalar.ts", "*/httpApiSwagger.ts"),
+    ),
+    Source(
+        "@grpc/grpc-js", "npm", labels=frozenset({"typescript"}), include=("src/*",)
+    ),
+    Source(
+        "@reduxjs/toolkit", "npm", labels=frozenset({"typescript"}), include=("src/*",)
+    ),
+    Source("@trpc/server", "npm", labels=frozenset({"typescript"}), include=("src/*",)),
+    Source(
+        "@tanstack/query-core",
+        "npm",
+        labels=frozenset({"typescript"}),
+        include=("src/*",),
+    ),
+    Source("mobx", "npm", labels=frozenset({"typescript"}), include=("src/*",)),
     # c
     Source(
         "postgresql-15",
@@ -158,6 +179,15 @@ SOURCES: tuple[Source, ...] = (
     Source("nunit", "apt-source"),
     Source("newtonsoft-json", "apt-source", holdout=("csharp",)),
     Source("dbus-sharp", "apt-source"),
+    Source(
+        "zeroc-ice", "apt-source", labels=frozenset({"csharp"}), include=("csharp/*",)
+    ),
+    Source(
+        "thrift",
+        "apt-source",
+        labels=frozenset({"csharp"}),
+        include=("lib/netstd/*", "test/netstd/*", "tutorial/netstd/*"),
+    ),
     # go
     Source("golang-1.19-src", "apt-deb", exclude=_COMMON_EXCLUDES),
     Source("docker.io", "apt-source", exclude=_COMMON_EXCLUDES),
@@ -178,6 +208,33 @@ SOURCES: tuple[Source, ...] = (
     Source("symfony", "apt-source", exclude=_COMMON_EXCLUDES),
     Source("phpunit", "apt-source", exclude=_COMMON_EXCLUDES),
     Source("composer", "apt-source", holdout=("php",)),
+    Source(
+        "mediawiki",
+        "apt-source",
+        labels=frozenset({"php"}),
+        exclude=(
+            "vendor/*",
+            "languages/messages/*",
+            "extensions/SecureLinkFixer/*",
+            "*/i18n/*",
+        ),
+    ),
+    Source("php-laravel-framework", "apt-source", labels=frozenset({"php"})),
+    Source(
+        "wordpress",
+        "apt-source",
+        labels=frozenset({"php", "css"}),
+        exclude=(
+            "*-rtl.css",
+            "*/sodium_compat/*",
+            "*/ID3/*",
+            "*/SimplePie/*",
+            "*/Requests/*",
+            "*/PHPMailer/*",
+            "*/Text/*",
+            "*/pomo/*",
+        ),
+    ),
     # shellscript
     Source(
         "bash-completion",
@@ -186,6 +243,7 @@ SOURCES: tuple[Source, ...] = (
         path_labels=(("completions/*", "shellscript"),),
         exclude=("completions/Makefile*",),
     ),
+    Source("dracut", "apt-source", labels=frozenset({"shellscript"})),
     # sql
     Source(
         "sqlglot",
@@ -193,6 +251,31 @@ SOURCES: tuple[Source, ...] = (
         labels=frozenset({"sql"}),
         include=("tests/fixtures/*",),
         holdout=("sql",),
+    ),
+    Source(
+        "postgis",
+        "apt-source",
+        labels=frozenset({"sql"}),
+        exclude=(
+            "*spatial_ref_sys.sql",
+            "*/pagc_tables.sql",
+            "*/address_standardizer/us_*.sql",
+            "doc/*_comments.sql",
+            "*/tiger_loader_20*.sql",
+            "*/lookup_tables_20*.sql",
+            "*/regress_biginsert.sql",
+        ),
+    ),
+    Source(
+        "ledgersmb", "apt-source", labels=frozenset({"sql"}), exclude=("sql/coa/*",)
+    ),
+    Source("mimeo", "apt-source", labels=frozenset({"sql"}), exclude=("updates/*",)),
+    Source(
+        "mariadb",
+        "apt-source",
+        labels=frozenset({"sql"}),
+        include=("scripts/sys_schema/*", "storage/columnstore/*"),
+        exclude=("scripts/fill_help_tables.sql", "*/win_setup_mysql_part1.sql"),
     ),
     # css
     Source("bootstrap", "npm"),
@@ -233,10 +316,31 @@ SOURCES: tuple[Source, ...] = (
     Source("neovim", "apt-source"),
     Source("luarocks", "apt-source"),
     Source("awesome", "apt-source", holdout=("lua",)),
+    Source(
+        "nmap",
+        "apt-source",
+        labels=frozenset({"lua"}),
+        include=("nselib/*", "scripts/*"),
+        exclude=("nselib/data/idnaMappings.lua", "nselib/data/http-fingerprints.lua"),
+        path_labels=(("scripts/*.nse", "lua"),),
+    ),
+    Source(
+        "tarantool",
+        "apt-source",
+        labels=frozenset({"lua"}),
+        exclude=("test/sql-tap/*", "third_party/*"),
+    ),
+    Source("rspamd", "apt-source", labels=frozenset({"lua"}), exclude=("contrib/*",)),
+    Source("vis", "apt-source", labels=frozenset({"lua"})),
+    Source("lua-http", "apt-source", labels=frozenset({"lua"})),
+    Source("prosody", "apt-deb", labels=frozenset({"lua"})),
     # r
     Source("r-base", "apt-source", timeout_s=900),
     Source("r-cran-ggplot2", "apt-source"),
     Source("r-cran-dplyr", "apt-source", holdout=("r",)),
+    Source("r-cran-mgcv", "apt-source", labels=frozenset({"r"})),
+    Source("r-cran-shiny", "apt-source", labels=frozenset({"r"})),
+    Source("r-cran-matrix", "apt-source", labels=frozenset({"r"})),
     # perl
     Source("perl-modules-5.36", "apt-deb"),
     Source("libmojolicious-perl", "apt-source"),
