@@ -207,11 +207,13 @@ def test_segment_options_match_engine(capsys, source_file):
         "3",
         "--min-region",
         "5",
+        "--snap-reach",
+        "0",
         str(path),
     )
     assert status == 0
     expected = segmenter(
-        host_language="haskell", switch_penalty=3.0, min_region=5
+        host_language="haskell", switch_penalty=3.0, min_region=5, snap_reach=0
     ).segment(text)
     assert [r.to_dict() for r in regions_of(out)] == [r.to_dict() for r in expected]
 

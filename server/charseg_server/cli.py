@@ -126,6 +126,14 @@ def _add_segment_parser(commands: argparse._SubParsersAction) -> None:
         "(default: %(default)s)",
     )
     parser.add_argument(
+        "--snap-reach",
+        type=_non_negative_int,
+        default=DEFAULTS.snap_reach,
+        metavar="N",
+        help="move a boundary that falls inside a word to the word's edge when "
+        "it is at most N characters away; 0 turns this off (default: %(default)s)",
+    )
+    parser.add_argument(
         "--switch-penalty",
         type=_non_negative_float,
         default=DEFAULTS.switch_penalty,
@@ -262,6 +270,7 @@ def _options(args: argparse.Namespace) -> SegmentOptions:
     return SegmentOptions(
         switch_penalty=args.switch_penalty,
         min_region=args.min_region,
+        snap_reach=args.snap_reach,
         host_language=args.language,
         max_chars=args.max_chars,
     )

@@ -23,6 +23,7 @@ from .runs import RunSummary, concatenate, summarize
 from .smoothing import Segments, group_runs, merge_short
 from .viterbi import viterbi
 from .windows import Window, plan_windows
+from .wordsnap import snap_to_words
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,9 @@ class SegmentOptions:
     model has no such label."""
     host_prior: float = 0.5
     """Log-probability bonus per character for the host label."""
+    snap_reach: int = 32
+    """Farthest a region boundary moves to leave the middle of a word, in code
+    points (see :mod:`.wordsnap`); 0 keeps boundaries where the model puts them."""
     max_chars: int = 10_000_000
     """Maximum text length accepted, in code points."""
     batch_size: int = 16
@@ -68,6 +72,8 @@ class SegmentOptions:
             raise ValueError(f"host_prior must be finite, got {self.host_prior}")
         if self.min_region < 0:
             raise ValueError(f"min_region must be >= 0, got {self.min_region}")
+        if self.snap_reach < 0:
+            raise ValueError(f"snap_reach must be >= 0, got {self.snap_reach}")
         if self.max_chars < 0:
             raise ValueError(f"max_chars must be >= 0, got {self.max_chars}")
         if self.batch_size < 1:
@@ -113,8 +119,12 @@ class Segmenter:
         documents = _join_per_text(summaries, plans)
         del summaries  # keep one copy of the runs while decoding
         return [
-            [] if document is None else decode_summary(document, self.labels, opts)
-            for document in documents
+            []
+            if document is None
+            else snap_to_words(
+                decode_summary(document, self.labels, opts), text, opts.snap_reach
+            )
+            for document, text in zip(documents, texts, strict=True)
         ]
 
     def summarize_windows(

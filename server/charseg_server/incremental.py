@@ -26,6 +26,7 @@ from .engine import (
 from .regions import Region
 from .runs import RunSummary, concatenate
 from .windows import Edit, Window, plan_windows, replan_windows
+from .wordsnap import snap_to_words
 
 
 def window_key(ids: np.ndarray, window: Window) -> bytes:
@@ -96,7 +97,7 @@ class IncrementalSegmenter:
         self._trellis = trellis
         self._decoded_with = _decode_settings(opts, self.segmenter.labels)
         self.blocks_decoded = trellis.blocks_run if trellis is not None else 0
-        return regions
+        return snap_to_words(regions, text, opts.snap_reach)
 
     def clear(self) -> None:
         """Drop everything kept from earlier versions."""

@@ -24,6 +24,7 @@ from charseg_server.contract import encode
 from charseg_server.engine import Segmenter, SegmentOptions, decode_summary
 from charseg_server.runs import RunSummary, concatenate
 from charseg_server.windows import plan_windows
+from charseg_server.wordsnap import snap_to_words
 
 from .config import DataConfig
 from .evaluate import (
@@ -47,7 +48,7 @@ class Document:
     """A text's run summary and truth (label ids, or one label for a file)."""
 
     summary: RunSummary
-    length: int
+    text: str
     truth: np.ndarray | int
     host: str | None = None
 
@@ -57,7 +58,7 @@ def summarize_text(segmenter: Segmenter, text: str, truth, host=None) -> Documen
     ids = encode(text)
     plan = plan_windows(ids, segmenter.model.contract.window)
     summaries = segmenter.summarize_windows([(ids, w) for w in plan], batch_size=16)
-    return Document(concatenate(summaries), len(text), truth, host)
+    return Document(concatenate(summaries), text, truth, host)
 
 
 def hosted_documents(corpus: Corpus, labels, count: int, seed: int):
@@ -77,7 +78,8 @@ def score(documents: list[Document], labels, options: SegmentOptions) -> Scores:
     for document in documents:
         opts = replace(options, host_language=document.host)
         regions = decode_summary(document.summary, labels, opts)
-        pred = regions_to_ids(regions, labels, document.length)
+        regions = snap_to_words(regions, document.text, opts.snap_reach)
+        pred = regions_to_ids(regions, labels, len(document.text))
         add_prediction(scores, document.truth, pred)
     return scores
 
