@@ -444,6 +444,8 @@ def test_held_out_basis_sets_held_out_caps() -> None:
     assert config.split_cap("test") == 500
     assert config.split_cap("unseen") == 1_000
     assert BuildConfig(max_bytes_per_label=4_000).split_cap("test") == 500
+    with pytest.raises(ValueError, match="held_out_basis_bytes"):
+        BuildConfig(held_out_basis_bytes=0)
 
 
 def test_larger_train_cap_keeps_held_out_splits(corpus, tmp_path: Path) -> None:

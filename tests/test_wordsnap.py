@@ -23,7 +23,7 @@ def boundaries(regions: list[Region]) -> list[int]:
     return [region.end for region in regions[:-1]]
 
 
-def test_boundary_moves_to_nearer_word_edge() -> None:
+def test_snap_moves_to_nearer_edge() -> None:
     text = "import org.apache.spark"
     # "import o|rg": the start of "org" is one step left, its end two steps right.
     assert boundaries(snap_to_words(two_regions(text, 8), text, 32)) == [7]
@@ -31,19 +31,19 @@ def test_boundary_moves_to_nearer_word_edge() -> None:
     assert boundaries(snap_to_words(two_regions(text, 9), text, 32)) == [10]
 
 
-def test_tie_goes_left() -> None:
+def test_snap_tie_goes_left() -> None:
     text = "x = abcd + 1"
     assert boundaries(snap_to_words(two_regions(text, 6), text, 32)) == [4]
 
 
-def test_boundary_between_non_word_characters_stays() -> None:
+def test_snap_keeps_non_word_boundaries() -> None:
     text = "a = 'SELECT 1'"
     for boundary in (4, 5, 13):
         regions = two_regions(text, boundary)
         assert snap_to_words(regions, text, 32) == regions
 
 
-def test_labels_and_confidences_are_kept() -> None:
+def test_snap_keeps_labels_and_confidences() -> None:
     text = "import org.apache"
     snapped = snap_to_words(two_regions(text, 8), text, 32)
     assert [(r.label, r.confidence) for r in snapped] == [
@@ -52,7 +52,7 @@ def test_labels_and_confidences_are_kept() -> None:
     ]
 
 
-def test_reach_limits_the_move() -> None:
+def test_snap_reach_limits_move() -> None:
     text = "a " + "w" * 40 + " b"
     regions = two_regions(text, 22)
     assert snap_to_words(regions, text, 8) == regions
@@ -60,7 +60,7 @@ def test_reach_limits_the_move() -> None:
     assert snap_to_words(regions, text, 0) == regions
 
 
-def test_no_region_is_emptied() -> None:
+def test_snap_never_empties_region() -> None:
     # The only edge of the word on the left is the start of the first region.
     text = "abcdef ghi"
     assert boundaries(snap_to_words(two_regions(text, 2), text, 32)) == [6]
@@ -70,7 +70,7 @@ def test_no_region_is_emptied() -> None:
     assert snap_to_words(regions, text, 32) == regions
 
 
-def test_a_moved_boundary_bounds_the_next_one() -> None:
+def test_snap_moved_boundary_limits_next() -> None:
     text = "alpha beta"
     regions = [
         Region(0, 3, "python", 0.9),
@@ -78,7 +78,7 @@ def test_a_moved_boundary_bounds_the_next_one() -> None:
         Region(4, len(text), "sql", 0.7),
     ]
     # "alp|h|a beta": the first boundary has no edge that keeps both of its
-    # regions, so it stays; the second moves right, to the end of "alpha".
+    # regions, so it stays. The second moves right, to the end of "alpha".
     assert boundaries(snap_to_words(regions, text, 32)) == [3, 5]
 
 
@@ -88,7 +88,7 @@ def test_a_moved_boundary_bounds_the_next_one() -> None:
     cuts=st.lists(st.integers(min_value=1, max_value=59), max_size=6),
     reach=st.integers(min_value=0, max_value=40),
 )
-def test_snapping_keeps_a_tiling(text: str, cuts: list[int], reach: int) -> None:
+def test_snap_keeps_tiling(text: str, cuts: list[int], reach: int) -> None:
     ends = sorted({cut for cut in cuts if cut < len(text)} | {len(text)})
     labels = ["python", "scala"]
     regions, start = [], 0
@@ -106,12 +106,12 @@ def test_snapping_keeps_a_tiling(text: str, cuts: list[int], reach: int) -> None
             )
 
 
-def test_negative_reach_is_rejected() -> None:
+def test_snap_rejects_negative_reach() -> None:
     with pytest.raises(ValueError, match="snap_reach"):
         SegmentOptions(snap_reach=-1)
 
 
-def test_bundled_model_does_not_split_words() -> None:
+def test_bundled_model_keeps_words_whole() -> None:
     text = (
         "def count(words):\n"
         "    return len(words)\n\n"

@@ -118,14 +118,14 @@ class Segmenter:
         del jobs, encoded  # the ids (4 bytes per character) are no longer needed
         documents = _join_per_text(summaries, plans)
         del summaries  # keep one copy of the runs while decoding
-        return [
-            []
-            if document is None
-            else snap_to_words(
-                decode_summary(document, self.labels, opts), text, opts.snap_reach
-            )
-            for document, text in zip(documents, texts, strict=True)
-        ]
+        results: list[list[Region]] = []
+        for document, text in zip(documents, texts, strict=True):
+            if document is None:
+                results.append([])
+                continue
+            regions = decode_summary(document, self.labels, opts)
+            results.append(snap_to_words(regions, text, opts.snap_reach))
+        return results
 
     def summarize_windows(
         self, jobs: Sequence[tuple[np.ndarray, Window]], batch_size: int

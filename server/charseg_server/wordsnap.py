@@ -31,7 +31,10 @@ def snap_to_words(regions: Sequence[Region], text: str, reach: int) -> list[Regi
     start = regions[0].start
     for region, following in zip(regions, regions[1:], strict=False):
         end = word_edge(text, region.end, start, following.end, reach)
-        snapped.append(Region(start, end, region.label, region.confidence))
+        if (start, end) == (region.start, region.end):
+            snapped.append(region)
+        else:
+            snapped.append(Region(start, end, region.label, region.confidence))
         start = end
     last = regions[-1]
     snapped.append(Region(start, last.end, last.label, last.confidence))
@@ -49,13 +52,13 @@ def word_edge(text: str, boundary: int, lower: int, upper: int, reach: int) -> i
     left = boundary
     while left > lower and boundary - left < reach and is_word_char(text[left - 1]):
         left -= 1
-    left_ok = left > lower and not is_word_char(text[left - 1])
+    left_valid = left > lower and not is_word_char(text[left - 1])
     right = boundary
     while right < upper and right - boundary < reach and is_word_char(text[right]):
         right += 1
-    right_ok = right < upper and not is_word_char(text[right])
-    if left_ok and (not right_ok or boundary - left <= right - boundary):
+    right_valid = right < upper and not is_word_char(text[right])
+    if left_valid and (not right_valid or boundary - left <= right - boundary):
         return left
-    if right_ok:
+    if right_valid:
         return right
     return boundary

@@ -46,6 +46,17 @@ class Source:
     directory: str | None = None
 
 
+def _npm_typescript(name: str, exclude: tuple[str, ...] = ()) -> Source:
+    """Return an npm package whose TypeScript sources sit under ``src/``."""
+    return Source(
+        name,
+        "npm",
+        labels=frozenset({"typescript"}),
+        include=("src/*",),
+        exclude=exclude,
+    )
+
+
 # Patterns shared by many sources: test expectations, fixtures that are
 # deliberately broken, and build output.
 _COMMON_EXCLUDES = (
@@ -129,27 +140,12 @@ SOURCES: tuple[Source, ...] = (
     ),
     Source("rxjs", "npm", exclude=("dist/*",)),
     Source("zod", "npm", holdout=("typescript",)),
-    Source(
-        "effect",
-        "npm",
-        labels=frozenset({"typescript"}),
-        include=("src/*",),
-        exclude=("*/httpApiScalar.ts", "*/httpApiSwagger.ts"),
-    ),
-    Source(
-        "@grpc/grpc-js", "npm", labels=frozenset({"typescript"}), include=("src/*",)
-    ),
-    Source(
-        "@reduxjs/toolkit", "npm", labels=frozenset({"typescript"}), include=("src/*",)
-    ),
-    Source("@trpc/server", "npm", labels=frozenset({"typescript"}), include=("src/*",)),
-    Source(
-        "@tanstack/query-core",
-        "npm",
-        labels=frozenset({"typescript"}),
-        include=("src/*",),
-    ),
-    Source("mobx", "npm", labels=frozenset({"typescript"}), include=("src/*",)),
+    _npm_typescript("effect", exclude=("*/httpApiScalar.ts", "*/httpApiSwagger.ts")),
+    _npm_typescript("@grpc/grpc-js"),
+    _npm_typescript("@reduxjs/toolkit"),
+    _npm_typescript("@trpc/server"),
+    _npm_typescript("@tanstack/query-core"),
+    _npm_typescript("mobx"),
     # c
     Source(
         "postgresql-15",

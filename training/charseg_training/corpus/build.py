@@ -87,6 +87,11 @@ class BuildConfig:
         unknown = sorted(set(self.labels) - set(LABELS))
         if unknown:
             raise ValueError(f"unknown labels {unknown}; valid labels: {list(LABELS)}")
+        if self.held_out_basis_bytes is not None and self.held_out_basis_bytes <= 0:
+            raise ValueError(
+                "held_out_basis_bytes must be > 0 or unset, got "
+                f"{self.held_out_basis_bytes}"
+            )
         if not 0 < self.train_fraction < 1:
             raise ValueError(
                 f"train_fraction must be in (0, 1), got {self.train_fraction}"
