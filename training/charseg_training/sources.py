@@ -109,6 +109,16 @@ SOURCES: tuple[Source, ...] = (
     Source("jawn", "apt-source", labels=frozenset({"scala"})),
     Source("json4s", "apt-source", labels=frozenset({"scala"}), holdout=("scala",)),
     Source("hawtdispatch", "apt-source", labels=frozenset({"scala", "java"})),
+    Source("latexdraw", "apt-source", labels=frozenset({"scala"})),
+    Source("pilon", "apt-source", labels=frozenset({"scala"})),
+    # PLM's lesson texts are HTML fragments; the translations (lesson.fr.html)
+    # would repeat the English pages.
+    Source(
+        "plm",
+        "apt-source",
+        labels=frozenset({"scala", "html"}),
+        exclude=("*.??.html", "*.??_??.html"),
+    ),
     # java
     Source(
         "openjdk-17-source",
@@ -124,6 +134,16 @@ SOURCES: tuple[Source, ...] = (
     Source("expo-modules-core", "npm"),
     Source("kotlinx-coroutines", "apt-source", exclude=_COMMON_EXCLUDES),
     Source("react-native-vision-camera", "npm", holdout=("kotlin",)),
+    Source("gradle-kotlin-dsl", "apt-source", labels=frozenset({"kotlin"})),
+    Source("react-native-screens", "npm", labels=frozenset({"kotlin"})),
+    Source("react-native-gesture-handler", "npm", labels=frozenset({"kotlin"})),
+    Source("@stripe/stripe-react-native", "npm", labels=frozenset({"kotlin"})),
+    Source(
+        "@rnmapbox/maps",
+        "npm",
+        labels=frozenset({"kotlin"}),
+        exclude=("*/RNMBXStyleFactory.kt",),  # generated from the style spec
+    ),
     # javascript, typescript
     Source(
         "three", "npm", exclude=("*/libs/*", "build/*", "*/models/*", "*/textures/*")
@@ -291,9 +311,62 @@ SOURCES: tuple[Source, ...] = (
     ),
     Source("prismjs", "npm", holdout=("css",)),
     Source("jquery-ui", "npm", exclude=("dist/*", "external/*")),
+    # CSS on npm is built from Sass or Less: take one unminified variant per
+    # package, never the bundles that concatenate the component files.
+    Source(
+        "@patternfly/patternfly",
+        "npm",
+        labels=frozenset({"css"}),
+        include=("components/*", "layouts/*", "utilities/*"),
+        exclude=("*/_index.css",),
+    ),
+    Source(
+        "semantic-ui-css",
+        "npm",
+        labels=frozenset({"css"}),
+        include=("components/*",),
+        exclude=("*.min.css",),
+    ),
+    Source(
+        "@wordpress/block-library",
+        "npm",
+        labels=frozenset({"css"}),
+        include=("build-style/*/*",),
+        exclude=("*-rtl.css",),
+    ),
+    # html (and css): hand-written test pages of two CSS frameworks, and the
+    # Apache Ant manual.
+    Source(
+        "uikit",
+        "npm",
+        labels=frozenset({"html", "css"}),
+        include=("tests/*", "dist/css/uikit.css"),
+    ),
+    Source(
+        "foundation-sites",
+        "npm",
+        labels=frozenset({"html", "css"}),
+        include=("test/visual/*", "dist/css/foundation.css"),
+    ),
+    Source("ant", "apt-source", labels=frozenset({"html", "xml"})),
     # json, yaml
     Source("jsonschema", "pip"),
     Source("ansible", "pip", timeout_s=420),
+    Source(
+        "tripleo-heat-templates",
+        "pip",
+        labels=frozenset({"yaml"}),
+        # Jinja templates, and role lists generated from roles/.
+        exclude=("*.j2.yaml", "roles_data*.yaml", "*/roles_data*.yaml"),
+    ),
+    Source("kolla-ansible", "pip", labels=frozenset({"yaml"}), timeout_s=420),
+    Source(
+        "cfn-lint",
+        "pip",
+        labels=frozenset({"yaml"}),
+        include=("*test/fixtures/templates/*",),
+        exclude=("*/templates/bad/*",),
+    ),
     # haskell
     Source(
         "ghc",
@@ -340,12 +413,62 @@ SOURCES: tuple[Source, ...] = (
     # perl
     Source("perl-modules-5.36", "apt-deb"),
     Source("libmojolicious-perl", "apt-source"),
-    Source("libmoose-perl", "apt-source", holdout=("perl",)),
+    # Also the unseen YAML package (its META.yml and test data), kept fixed so
+    # that new YAML sources do not change the unseen split.
+    Source("libmoose-perl", "apt-source", holdout=("perl", "yaml")),
     # latex
     Source("texlive-latex-base", "apt-deb", holdout=("latex",)),
-    Source("texlive-latex-recommended", "apt-deb"),
+    # Also the unseen HTML package (the HTML manuals it ships).
+    Source("texlive-latex-recommended", "apt-deb", holdout=("html",)),
+    Source(
+        "texlive-latex-extra",
+        "apt-deb",
+        labels=frozenset({"latex"}),
+        # latex-dev is a pre-release copy of the held-out LaTeX kernel; dated
+        # files are rollback copies of current ones.
+        exclude=("*/latex-dev/*", "*-20??-??-??.*", "*/hwemoji/*"),
+    ),
+    Source(
+        "texlive-pictures",
+        "apt-deb",
+        labels=frozenset({"latex"}),
+        exclude=(
+            "*/context/*",
+            "*/worldflags/*",
+            "*/figchild/*",
+            "*/circuitikz-[0-9]*",
+            "*/pgf-spectra/*",
+        ),
+    ),
+    Source(
+        "texlive-science",
+        "apt-deb",
+        labels=frozenset({"latex"}),
+        exclude=("*/siunitx-v2.sty",),
+    ),
+    Source(
+        "texlive-publishers",
+        "apt-deb",
+        labels=frozenset({"latex"}),
+        exclude=("*/thuaslogos/*",),
+    ),
     # xml
     Source("libxslt", "apt-source", holdout=("xml",), exclude=("doc/devhelp/*",)),
+    Source(
+        "docbook-xsl",
+        "apt-deb",
+        labels=frozenset({"xml"}),
+        # xhtml* is generated from html/; common/*.xml is localisation data.
+        exclude=("*/xhtml/*", "*/xhtml-1_1/*", "*/common/*.xml"),
+    ),
+    Source(
+        "tomcat10",
+        "apt-source",
+        labels=frozenset({"xml"}),
+        # Copies of the Jakarta EE schemas, and a table of MIME types.
+        exclude=("java/jakarta/*", "conf/web.xml"),
+    ),
+    Source("yelp-xsl", "apt-deb", labels=frozenset({"xml"})),
 )
 
 
