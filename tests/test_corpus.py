@@ -29,7 +29,7 @@ from charseg_training.corpus.select import (
     path_label,
     truncate,
 )
-from charseg_training.sources import SOURCES, Source
+from charseg_training.sources import SOURCES, Source, sources_by_name
 
 PROSE = (
     "This program is free software. You can redistribute it and modify it\n"
@@ -251,6 +251,43 @@ def test_sources_catalogue_is_valid() -> None:
     for source in SOURCES:
         assert source.kind in {"apt-source", "apt-deb", "npm", "pip", "dir"}, source
         assert source.header_label in {"c", "cpp"}, source
+        if source.labels is not None:
+            assert set(source.holdout) <= source.labels, source
+
+
+TEX = "usr/share/texlive/texmf-dist/tex/latex"
+
+
+@pytest.mark.parametrize(
+    ("source", "path", "label"),
+    [
+        ("texlive-latex-extra", f"{TEX}/acro/acro.sty", "latex"),
+        # A pre-release copy of the held-out LaTeX kernel, and a rollback copy.
+        ("texlive-latex-extra", f"{TEX}-dev/base/article.cls", None),
+        ("texlive-latex-extra", f"{TEX}/acro/acro-2022-01-01.sty", None),
+        ("plm", "src/lessons/welcome/Main.html", "html"),
+        ("plm", "src/lessons/welcome/Main.fr.html", None),
+        ("plm", "src/lessons/welcome/Main.pt_BR.html", None),
+        ("plm", "src/lessons/welcome/Main.scala", "scala"),
+        ("@rnmapbox/maps", "android/src/main/java/rnmbx/Camera.kt", "kotlin"),
+        ("@rnmapbox/maps", "android/src/main/java/rnmbx/RNMBXStyleFactory.kt", None),
+        ("tripleo-heat-templates", "roles/Compute.yaml", "yaml"),
+        ("tripleo-heat-templates", "roles_data.yaml", None),
+        ("tripleo-heat-templates", "network/ports/net_ip.j2.yaml", None),
+        ("semantic-ui-css", "components/button.css", "css"),
+        ("semantic-ui-css", "components/button.min.css", None),
+        ("semantic-ui-css", "semantic.css", None),
+        (
+            "docbook-xsl",
+            "usr/share/xml/docbook/stylesheet/docbook-xsl/xhtml/x.xsl",
+            None,
+        ),
+    ],
+)
+def test_catalogue_rules_keep_copies_out(
+    source: str, path: str, label: str | None
+) -> None:
+    assert path_label(path, sources_by_name()[source]) == label
 
 
 # --- building ------------------------------------------------------------------
