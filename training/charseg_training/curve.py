@@ -62,7 +62,7 @@ def plot_curve(run_dir: Path, out: Path, marks: list[tuple[int, str]]) -> None:
     ax.set_xlabel("characters trained (millions)")
     ax.set_ylabel("window accuracy before smoothing")
     ax.grid(alpha=0.3)
-    ax.legend(loc="lower right")
+    ax.legend(loc="center", bbox_to_anchor=(0.45, 0.45))
     fig.tight_layout()
     out.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(out, dpi=110)
