@@ -255,16 +255,16 @@ def test_sources_catalogue_is_valid() -> None:
             assert set(source.holdout) <= source.labels, source
 
 
-TEX = "usr/share/texlive/texmf-dist/tex/latex"
+TEXLIVE_LATEX = "usr/share/texlive/texmf-dist/tex/latex"
 
 
 @pytest.mark.parametrize(
     ("source", "path", "label"),
     [
-        ("texlive-latex-extra", f"{TEX}/acro/acro.sty", "latex"),
-        # A pre-release copy of the held-out LaTeX kernel, and a rollback copy.
-        ("texlive-latex-extra", f"{TEX}-dev/base/article.cls", None),
-        ("texlive-latex-extra", f"{TEX}/acro/acro-2022-01-01.sty", None),
+        ("texlive-latex-extra", f"{TEXLIVE_LATEX}/acro/acro.sty", "latex"),
+        # A pre-release copy of the held-out LaTeX kernel, then a rollback copy.
+        ("texlive-latex-extra", f"{TEXLIVE_LATEX}-dev/base/article.cls", None),
+        ("texlive-latex-extra", f"{TEXLIVE_LATEX}/acro/acro-2022-01-01.sty", None),
         ("plm", "src/lessons/welcome/Main.html", "html"),
         ("plm", "src/lessons/welcome/Main.fr.html", None),
         ("plm", "src/lessons/welcome/Main.pt_BR.html", None),
@@ -284,9 +284,7 @@ TEX = "usr/share/texlive/texmf-dist/tex/latex"
         ),
     ],
 )
-def test_catalogue_rules_keep_copies_out(
-    source: str, path: str, label: str | None
-) -> None:
+def test_catalogue_exclusion_rules(source: str, path: str, label: str | None) -> None:
     assert path_label(path, sources_by_name()[source]) == label
 
 

@@ -111,8 +111,8 @@ SOURCES: tuple[Source, ...] = (
     Source("hawtdispatch", "apt-source", labels=frozenset({"scala", "java"})),
     Source("latexdraw", "apt-source", labels=frozenset({"scala"})),
     Source("pilon", "apt-source", labels=frozenset({"scala"})),
-    # PLM's lesson texts are HTML fragments; the translations (lesson.fr.html)
-    # would repeat the English pages.
+    # PLM's lesson texts are HTML fragments. Translated pages such as
+    # lesson.fr.html would repeat the English ones.
     Source(
         "plm",
         "apt-source",
@@ -142,7 +142,7 @@ SOURCES: tuple[Source, ...] = (
         "@rnmapbox/maps",
         "npm",
         labels=frozenset({"kotlin"}),
-        exclude=("*/RNMBXStyleFactory.kt",),  # generated from the style spec
+        exclude=("*/RNMBXStyleFactory.kt",),  # Generated from the style spec.
     ),
     # javascript, typescript
     Source(
@@ -311,8 +311,8 @@ SOURCES: tuple[Source, ...] = (
     ),
     Source("prismjs", "npm", holdout=("css",)),
     Source("jquery-ui", "npm", exclude=("dist/*", "external/*")),
-    # CSS on npm is built from Sass or Less: take one unminified variant per
-    # package, never the bundles that concatenate the component files.
+    # CSS on npm is built from Sass or Less. Take one unminified variant per
+    # package and skip bundles that concatenate the component files.
     Source(
         "@patternfly/patternfly",
         "npm",
@@ -334,7 +334,7 @@ SOURCES: tuple[Source, ...] = (
         include=("build-style/*/*",),
         exclude=("*-rtl.css",),
     ),
-    # html (and css): hand-written test pages of two CSS frameworks, and the
+    # html and css: hand-written test pages of two CSS frameworks, and the
     # Apache Ant manual.
     Source(
         "uikit",
@@ -356,7 +356,7 @@ SOURCES: tuple[Source, ...] = (
         "tripleo-heat-templates",
         "pip",
         labels=frozenset({"yaml"}),
-        # Jinja templates, and role lists generated from roles/.
+        # Jinja templates, and role lists that are generated from roles/.
         exclude=("*.j2.yaml", "roles_data*.yaml", "*/roles_data*.yaml"),
     ),
     Source("kolla-ansible", "pip", labels=frozenset({"yaml"}), timeout_s=420),
@@ -413,19 +413,19 @@ SOURCES: tuple[Source, ...] = (
     # perl
     Source("perl-modules-5.36", "apt-deb"),
     Source("libmojolicious-perl", "apt-source"),
-    # Also the unseen YAML package (its META.yml and test data), kept fixed so
-    # that new YAML sources do not change the unseen split.
+    # Also the unseen YAML package, pinned so that new YAML sources do not
+    # change the unseen split.
     Source("libmoose-perl", "apt-source", holdout=("perl", "yaml")),
     # latex
     Source("texlive-latex-base", "apt-deb", holdout=("latex",)),
-    # Also the unseen HTML package (the HTML manuals it ships).
+    # Also the unseen HTML package, pinned for the same reason.
     Source("texlive-latex-recommended", "apt-deb", holdout=("html",)),
     Source(
         "texlive-latex-extra",
         "apt-deb",
         labels=frozenset({"latex"}),
-        # latex-dev is a pre-release copy of the held-out LaTeX kernel; dated
-        # files are rollback copies of current ones.
+        # latex-dev is a pre-release copy of the held-out LaTeX kernel, and
+        # dated files are rollback copies of current ones.
         exclude=("*/latex-dev/*", "*-20??-??-??.*", "*/hwemoji/*"),
     ),
     Source(
@@ -458,14 +458,14 @@ SOURCES: tuple[Source, ...] = (
         "docbook-xsl",
         "apt-deb",
         labels=frozenset({"xml"}),
-        # xhtml* is generated from html/; common/*.xml is localisation data.
+        # xhtml* is generated from html/, and common/*.xml is localisation data.
         exclude=("*/xhtml/*", "*/xhtml-1_1/*", "*/common/*.xml"),
     ),
     Source(
         "tomcat10",
         "apt-source",
         labels=frozenset({"xml"}),
-        # Copies of the Jakarta EE schemas, and a table of MIME types.
+        # Copies of the Jakarta EE schemas, and conf/web.xml's MIME type table.
         exclude=("java/jakarta/*", "conf/web.xml"),
     ),
     Source("yelp-xsl", "apt-deb", labels=frozenset({"xml"})),
