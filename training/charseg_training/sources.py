@@ -208,6 +208,12 @@ SOURCES: tuple[Source, ...] = (
     Source("golang-1.19-src", "apt-deb", exclude=_COMMON_EXCLUDES),
     Source("docker.io", "apt-source", exclude=_COMMON_EXCLUDES),
     Source("golang-github-spf13-cobra", "apt-source", holdout=("go",)),
+    # Go programs outside the standard library, so that no single project
+    # dominates the label.
+    *(
+        Source(name, "apt-source", labels=frozenset({"go"}), exclude=_COMMON_EXCLUDES)
+        for name in ("hugo", "restic", "prometheus", "rclone", "syncthing")
+    ),
     # rust
     Source("rust-src", "apt-deb", exclude=_COMMON_EXCLUDES),
     # Debian's librust-*-dev packages hold crate sources under /usr/share/cargo.
@@ -216,6 +222,30 @@ SOURCES: tuple[Source, ...] = (
     Source("librust-tokio-dev", "apt-deb"),
     Source("librust-syn-dev", "apt-deb"),
     Source("librust-clap-dev", "apt-deb", holdout=("rust",)),
+    *(
+        Source(f"librust-{crate}-dev", "apt-deb", labels=frozenset({"rust"}))
+        for crate in (
+            "rand",
+            "nom",
+            "hyper",
+            "rayon",
+            "futures-util",
+            "chrono",
+            "itertools",
+            "reqwest",
+            "serde",
+            "bytes",
+            "tracing",
+            "crossbeam-channel",
+            "indexmap",
+            "toml",
+            "anyhow",
+        )
+    ),
+    *(
+        Source(name, "apt-source", labels=frozenset({"rust"}), exclude=_COMMON_EXCLUDES)
+        for name in ("rust-ripgrep", "rust-fd-find", "rust-bat")
+    ),
     # ruby
     Source("libruby3.1", "apt-deb"),
     Source("rails", "apt-source", exclude=_COMMON_EXCLUDES),
@@ -381,6 +411,25 @@ SOURCES: tuple[Source, ...] = (
         exclude=_COMMON_EXCLUDES + ("test/Fail/*",),
     ),
     Source("pandoc", "apt-source"),
+    *(
+        Source(
+            name, "apt-source", labels=frozenset({"haskell"}), exclude=_COMMON_EXCLUDES
+        )
+        for name in (
+            "xmonad-contrib",
+            "cabal-install",
+            "haskell-lens",
+            "haskell-aeson",
+            "haskell-megaparsec",
+            "haskell-vector",
+            "haskell-conduit",
+            "haskell-servant",
+            "haskell-hakyll",
+            "haskell-diagrams-lib",
+            "haskell-hledger-lib",
+            "hledger",
+        )
+    ),
     # lua
     Source("neovim", "apt-source"),
     Source("luarocks", "apt-source"),
