@@ -57,6 +57,15 @@ def _npm_typescript(name: str, exclude: tuple[str, ...] = ()) -> Source:
     )
 
 
+def _one_label(
+    label: str, kind: str, names: tuple[str, ...], exclude: tuple[str, ...] = ()
+) -> tuple[Source, ...]:
+    """Return one source per package name, each contributing only ``label``."""
+    return tuple(
+        Source(name, kind, labels=frozenset({label}), exclude=exclude) for name in names
+    )
+
+
 # Patterns shared by many sources: test expectations, fixtures that are
 # deliberately broken, and build output.
 _COMMON_EXCLUDES = (
@@ -210,9 +219,11 @@ SOURCES: tuple[Source, ...] = (
     Source("golang-github-spf13-cobra", "apt-source", holdout=("go",)),
     # Go programs outside the standard library, so that no single project
     # dominates the label.
-    *(
-        Source(name, "apt-source", labels=frozenset({"go"}), exclude=_COMMON_EXCLUDES)
-        for name in ("hugo", "restic", "prometheus", "rclone", "syncthing")
+    *_one_label(
+        "go",
+        "apt-source",
+        ("hugo", "restic", "prometheus", "rclone", "syncthing"),
+        exclude=_COMMON_EXCLUDES,
     ),
     # rust
     Source("rust-src", "apt-deb", exclude=_COMMON_EXCLUDES),
@@ -222,29 +233,35 @@ SOURCES: tuple[Source, ...] = (
     Source("librust-tokio-dev", "apt-deb"),
     Source("librust-syn-dev", "apt-deb"),
     Source("librust-clap-dev", "apt-deb", holdout=("rust",)),
-    *(
-        Source(f"librust-{crate}-dev", "apt-deb", labels=frozenset({"rust"}))
-        for crate in (
-            "rand",
-            "nom",
-            "hyper",
-            "rayon",
-            "futures-util",
-            "chrono",
-            "itertools",
-            "reqwest",
-            "serde",
-            "bytes",
-            "tracing",
-            "crossbeam-channel",
-            "indexmap",
-            "toml",
-            "anyhow",
-        )
+    *_one_label(
+        "rust",
+        "apt-deb",
+        tuple(
+            f"librust-{crate}-dev"
+            for crate in (
+                "rand",
+                "nom",
+                "hyper",
+                "rayon",
+                "futures-util",
+                "chrono",
+                "itertools",
+                "reqwest",
+                "serde",
+                "bytes",
+                "tracing",
+                "crossbeam-channel",
+                "indexmap",
+                "toml",
+                "anyhow",
+            )
+        ),
     ),
-    *(
-        Source(name, "apt-source", labels=frozenset({"rust"}), exclude=_COMMON_EXCLUDES)
-        for name in ("rust-ripgrep", "rust-fd-find", "rust-bat")
+    *_one_label(
+        "rust",
+        "apt-source",
+        ("rust-ripgrep", "rust-fd-find", "rust-bat"),
+        exclude=_COMMON_EXCLUDES,
     ),
     # ruby
     Source("libruby3.1", "apt-deb"),
@@ -411,11 +428,10 @@ SOURCES: tuple[Source, ...] = (
         exclude=_COMMON_EXCLUDES + ("test/Fail/*",),
     ),
     Source("pandoc", "apt-source"),
-    *(
-        Source(
-            name, "apt-source", labels=frozenset({"haskell"}), exclude=_COMMON_EXCLUDES
-        )
-        for name in (
+    *_one_label(
+        "haskell",
+        "apt-source",
+        (
             "xmonad-contrib",
             "cabal-install",
             "haskell-lens",
@@ -428,7 +444,8 @@ SOURCES: tuple[Source, ...] = (
             "haskell-diagrams-lib",
             "haskell-hledger-lib",
             "hledger",
-        )
+        ),
+        exclude=_COMMON_EXCLUDES,
     ),
     # lua
     Source("neovim", "apt-source"),
