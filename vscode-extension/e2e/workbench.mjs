@@ -125,11 +125,32 @@ export async function replaceSettings(page, settings, { waitForSave = true } = {
     await page.evaluate((value) => navigator.clipboard.writeText(value), text);
     await page.keyboard.press('Control+A');
     await page.keyboard.press('Control+V');
-    // Save only once the paste has landed, or Save writes the previous text.
+    // Save only once the paste has landed, or Save writes the previous text. The dirty
+    // mark is not enough, because after an unsaved edit the tab is dirty before the paste.
+    await waitForEditorLines(page, text.split('\n'));
     await page.locator('.tabs-container .tab.active.dirty').waitFor({ timeout: 10_000 });
     await page.keyboard.press('Control+S');
     if (waitForSave) {
         await page.locator('.tabs-container .tab.active:not(.dirty)').waitFor({ timeout: 10_000 });
+    }
+}
+
+/** Waits until the focused editor shows every one of `lines`, ignoring indentation. */
+async function waitForEditorLines(page, lines, timeout = 10_000) {
+    const view = page.locator('.monaco-editor.focused .view-lines').first();
+    const deadline = Date.now() + timeout;
+    for (;;) {
+        // Monaco may draw spaces as no-break spaces.
+        const visibleText = ((await view.textContent({ timeout })) ?? '').replaceAll('\u00a0', ' ');
+        if (lines.every((line) => visibleText.includes(line.trim()))) {
+            return;
+        }
+        if (Date.now() > deadline) {
+            throw new Error(
+                `timed out waiting for the pasted text; the editor shows: ${visibleText.slice(0, 200)}`,
+            );
+        }
+        await page.waitForTimeout(100);
     }
 }
 
