@@ -107,6 +107,14 @@ SOURCES: tuple[Source, ...] = (
         "sphinx", "pip", holdout=("python",), exclude=_COMMON_EXCLUDES + ("*/locale/*",)
     ),
     Source("click", "pip"),
+    # Modern Python with type annotations, which the older trees above rarely use
+    # and which otherwise reads like Scala.
+    *_one_label(
+        "python",
+        "pip",
+        ("pydantic", "fastapi", "typer", "httpx", "rich", "textual", "starlette"),
+        exclude=_COMMON_EXCLUDES,
+    ),
     Source(
         "pygments",
         "pip",
