@@ -197,7 +197,7 @@ def test_path_label_rules() -> None:
 def test_decode_rejects_binary_and_latin1() -> None:
     assert decode(b"\x89PNG\r\n\x1a\n\x00\x00") is None
     assert decode("caf\u00e9".encode("latin-1")) is None
-    assert decode("caf\u00e9\r\n".encode()) == "caf\u00e9\r\n"
+    assert decode("caf\u00e9\r\n".encode()) == "caf\u00e9\n"
 
 
 def test_is_minified() -> None:

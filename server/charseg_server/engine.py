@@ -18,6 +18,7 @@ import numpy as np
 
 from .contract import encode
 from .model import Model
+from .newlines import FoldedText
 from .regions import Region
 from .runs import RunSummary, concatenate, summarize
 from .smoothing import Segments, group_runs, merge_short
@@ -109,7 +110,8 @@ class Segmenter:
         opts = options or self.options
         for text in texts:
             check_size(text, opts)
-        encoded = [encode(text) for text in texts]
+        folded = [FoldedText.of(text) for text in texts]
+        encoded = [encode(f.text) for f in folded]
         plans = [plan_windows(ids, self.model.contract.window) for ids in encoded]
         jobs = [
             (ids, w) for ids, plan in zip(encoded, plans, strict=True) for w in plan
@@ -119,12 +121,13 @@ class Segmenter:
         documents = _join_per_text(summaries, plans)
         del summaries  # keep one copy of the runs while decoding
         results: list[list[Region]] = []
-        for document, text in zip(documents, texts, strict=True):
+        for document, text in zip(documents, folded, strict=True):
             if document is None:
                 results.append([])
                 continue
             regions = decode_summary(document, self.labels, opts)
-            results.append(snap_to_words(regions, text, opts.snap_reach))
+            regions = snap_to_words(regions, text.text, opts.snap_reach)
+            results.append(text.unfold(regions))
         return results
 
     def summarize_windows(

@@ -23,6 +23,7 @@ from .engine import (
     emissions_of,
     regions_from_path,
 )
+from .newlines import FoldedText
 from .regions import Region
 from .runs import RunSummary, concatenate
 from .windows import Edit, Window, plan_windows, replan_windows
@@ -80,7 +81,8 @@ class IncrementalSegmenter:
         """Segment the full new ``text``, reusing what the last version computed."""
         opts = options or self.segmenter.options
         check_size(text, opts)
-        ids = encode(text)
+        folded = FoldedText.of(text)
+        ids = encode(folded.text)
         geometry = self.segmenter.model.contract.window
         if self._ids is None:
             edit, plan = None, plan_windows(ids, geometry)
@@ -97,7 +99,8 @@ class IncrementalSegmenter:
         self._trellis = trellis
         self._decoded_with = _decode_settings(opts, self.segmenter.labels)
         self.blocks_decoded = trellis.blocks_run if trellis is not None else 0
-        return snap_to_words(regions, text, opts.snap_reach)
+        regions = snap_to_words(regions, folded.text, opts.snap_reach)
+        return folded.unfold(regions)
 
     def clear(self) -> None:
         """Drop everything kept from earlier versions."""

@@ -6,6 +6,7 @@ import hashlib
 import re
 from fnmatch import fnmatchcase
 
+from charseg_server.newlines import fold_line_endings
 from charseg_training.corpus.labels import (
     has_extension,
     is_vendored,
@@ -74,11 +75,14 @@ def file_label(path: str, text: str, source: Source) -> str | None:
 
 
 def decode(data: bytes) -> str | None:
-    """Return ``data`` decoded as UTF-8, or None for binary or other encodings."""
+    """Return ``data`` decoded as UTF-8 with LF line endings.
+
+    Return None for binary files and other encodings.
+    """
     if b"\x00" in data:
         return None
     try:
-        return data.decode("utf-8")
+        return fold_line_endings(data.decode("utf-8"))
     except UnicodeDecodeError:
         return None
 
