@@ -202,7 +202,7 @@ def _open_cuda_session(path: Path, threads: int | None) -> ort.InferenceSession:
             path,
             f"CUDA was requested for {path}, but onnxruntime could not start its "
             "CUDA provider: the CUDA or cuDNN libraries, or a usable GPU, are "
-            "missing (onnxruntime logged the details above). Use provider 'cpu' "
+            "missing (the onnxruntime log has the details). Use provider 'cpu' "
             "or 'auto'.",
         )
     return session

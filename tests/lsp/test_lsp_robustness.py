@@ -1,6 +1,7 @@
 """End to end: huge and binary documents, a missing model, TCP and the CLI."""
 
 import asyncio
+import json
 import socket
 import subprocess
 import sys
@@ -130,6 +131,48 @@ async def test_missing_model_keeps_server_running(tmp_path):
     assert list(symbols) == []
 
 
+def frame(message: object) -> bytes:
+    body = json.dumps(message).encode()
+    return b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+
+
+def read_frames(data: bytes) -> list[dict]:
+    """Split a server's stdout into its JSON-RPC messages."""
+    messages = []
+    while data:
+        header, _, rest = data.partition(b"\r\n\r\n")
+        fields = dict(line.split(b": ", 1) for line in header.split(b"\r\n"))
+        length = int(fields[b"Content-Length"])
+        messages.append(json.loads(rest[:length]))
+        data = rest[length:]
+    return messages
+
+
+def test_malformed_messages_get_errors_not_popups():
+    hover = {"textDocument": {"uri": SMALL_URI}, "position": {"line": -1}}
+    session = [
+        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "capabilities": {}}},
+        {"jsonrpc": "2.0", "method": "initialized", "params": {}},
+        {"jsonrpc": "2.0", "id": 2, "method": "textDocument/hover", "params": hover},
+        [],
+        {"jsonrpc": "2.0", "id": 3, "method": "shutdown"},
+        {"jsonrpc": "2.0", "method": "exit"},
+    ]  # fmt: skip
+    result = subprocess.run(
+        [*SERVER_COMMAND],
+        input=b"".join(frame(message) for message in session),
+        capture_output=True,
+        timeout=60,
+    )
+    replies = {m["id"]: m for m in read_frames(result.stdout) if "id" in m}
+    methods = [m.get("method") for m in read_frames(result.stdout)]
+    assert replies[2]["error"]["code"] == -32602
+    assert "result" in replies[3]
+    assert "window/showMessage" not in methods
+    assert result.returncode == 0
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -173,6 +216,7 @@ async def test_tcp_transport():
             assert time.monotonic() < deadline, "no regions over TCP"
             await asyncio.sleep(0.05)
         payload = [p for m, p in notifications if m == "charseg/regions"][0]
+        second_client_data = await asyncio.to_thread(second_connection_data, port)
         await client.shutdown_session()
         status = await asyncio.to_thread(server.wait, 30)
     finally:
@@ -180,7 +224,31 @@ async def test_tcp_transport():
             server.kill()
         await client.stop()
     assert_tiles(text, payload)
+    assert second_client_data == b""
     assert status == 0
+
+
+def second_connection_data(port: int) -> bytes:
+    """Connect while another client is served; return what the server sends."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
+        connection.sendall(frame({"jsonrpc": "2.0", "id": 1, "method": "shutdown"}))
+        return connection.recv(1024)
+
+
+def test_tcp_port_in_use_is_one_line_error():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [*SERVER_COMMAND[:-1], "--tcp", "--host", "127.0.0.1", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_cli_help_and_version():

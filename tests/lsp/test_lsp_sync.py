@@ -95,6 +95,20 @@ async def test_edit_publishes_newer_version():
     assert isinstance(diagnostics, list)
 
 
+async def test_decreasing_version_is_logged():
+    text = MIXED_FILE.read_text()
+    async with lsp_session() as session:
+        session.open(PY_URI, text, "python", version=5)
+        await session.wait_regions(PY_URI, 5)
+        session.versions[PY_URI] = 1
+        version = session.replace(PY_URI, 0, 0, "# header\n")
+        payload = await session.wait_regions(PY_URI, version)
+        log = session.log_text()
+    assert version == 2
+    assert_tiles(session.texts[PY_URI], payload)
+    assert "went from version 5 to 2" in log
+
+
 async def test_edit_storm_publishes_only_the_latest_version():
     text = MIXED_FILE.read_text()
     async with lsp_session(initialization_options={"debounceMs": 300}) as session:

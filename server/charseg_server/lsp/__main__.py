@@ -10,6 +10,7 @@ import sys
 from charseg_server.lsp.logs import LEVELS, configure_stderr_logging
 from charseg_server.lsp.server import __version__, create_server
 from charseg_server.lsp.settings import PROVIDERS, Settings
+from charseg_server.lsp.tcp import serve_one_tcp_client
 
 logger = logging.getLogger(__name__)
 
@@ -90,8 +91,11 @@ def main(argv: list[str] | None = None) -> int:
     configure_stderr_logging(args.log_level)
     server = create_server(Settings(model_path=args.model, provider=args.provider))
     if args.tcp:
-        logger.info("listening on %s:%d", args.host, args.port)
-        server.start_tcp(args.host, args.port)
+        try:
+            serve_one_tcp_client(server, args.host, args.port)
+        except OSError as error:
+            logger.error("cannot listen on %s:%d: %s", args.host, args.port, error)
+            return 1
     else:
         server.start_io()
     status = 0 if server.shutdown_requested else 1

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
 from charseg_server.lsp.positions import choose_position_encoding
 
+logger = logging.getLogger(__name__)
+
 
 class CharsegProtocol(LanguageServerProtocol):
-    """pygls's protocol with two changes.
+    """pygls's protocol with three changes.
 
     * The position encoding follows :func:`choose_position_encoding` (UTF-16 unless
       the client does not offer it) instead of pygls's first-offered rule.
@@ -17,7 +23,21 @@ class CharsegProtocol(LanguageServerProtocol):
       keeps its own (:mod:`charseg_server.lsp.documents`), and pygls's copy would
       cost a second full-text update per change and can raise on edits it
       misplaces, which would stop the server's own handler from running.
+    * A request whose params do not match the LSP types gets an error response.
+      pygls only reports such a message as a server error, so the client would
+      wait for the response forever.
     """
+
+    def structure_message(self, data: dict[str, Any]):
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as error:
+            if "id" in data and "method" in data:
+                logger.warning(
+                    "rejected request %s (%s): %s", data["id"], data["method"], error
+                )
+                self._send_response(data["id"], error=error.to_response_error())
+            raise
 
     @lsp_method(types.INITIALIZE)
     def lsp_initialize(self, params: types.InitializeParams):

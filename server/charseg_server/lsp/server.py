@@ -79,6 +79,15 @@ class CharsegLanguageServer(LanguageServer):
         self.shutdown_requested = False
         self._loaded_model_key: tuple[str | None, str] | None = None
 
+    def report_server_error(self, error: Exception, source: type) -> None:
+        """Log an error outside any handler, such as a malformed message.
+
+        pygls would also show each one to the user in a message box. These
+        errors come from the client, not the user's document, so they go to the
+        log only.
+        """
+        logger.error("%s: %s", source.__name__, error)
+
     @property
     def position_encoding(self) -> str:
         """The position encoding negotiated in ``initialize``, such as ``utf-16``."""
@@ -142,8 +151,8 @@ class CharsegLanguageServer(LanguageServer):
                 types.ShowMessageParams(
                     type=types.MessageType.Error,
                     message=(
-                        f"charseg could not load its model: {error}. Language "
-                        "detection is off until charseg.modelPath and "
+                        f"charseg could not load its model: {_sentence(error)} "
+                        "Language detection is off until charseg.modelPath and "
                         "charseg.provider name a model that loads."
                     ),
                 )
@@ -185,6 +194,11 @@ class CharsegLanguageServer(LanguageServer):
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
         )
+
+
+def _sentence(error: Exception) -> str:
+    """Return the message of ``error`` ending with one full stop."""
+    return str(error).rstrip(". ") + "."
 
 
 def _log_refresh_failure(future) -> None:
@@ -294,6 +308,15 @@ def did_change(ls: CharsegLanguageServer, params: types.DidChangeTextDocumentPar
         logger.warning("ignored a change to %s, which is not open", uri)
         return
     version = params.text_document.version
+    if version <= document.version:
+        # The text still follows the client, so the change is applied, but the
+        # published versions then go back too.
+        logger.warning(
+            "%s went from version %d to %d; LSP versions must increase",
+            uri,
+            document.version,
+            version,
+        )
     try:
         document.apply_changes(params.content_changes, version, ls.position_encoding)
     except Exception:  # noqa: BLE001 - the next change or a reopen may resync
