@@ -89,7 +89,7 @@ def test_segment_jsonl_from_stdin(capsys, monkeypatch, caplog):
     status, out, _ = run_cli(
         capsys, "segment", *CPU, "--format", "jsonl", "--max-chars", "40", "-"
     )
-    assert status == 0
+    assert status == 1
 
     records = [json.loads(line) for line in out.splitlines()]
     assert [record.get("id") for record in records] == [
@@ -222,7 +222,22 @@ def test_unknown_language_warns(capsys, source_file, caplog):
     path, _ = source_file
     status, _, _ = run_cli(capsys, "segment", *CPU, "--language", "cobol", str(path))
     assert status == 0
-    assert "--language cobol is not one of the model's labels" in caplog.text
+    assert "--language cobol matches none of the model's labels" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("language_id", "label"),
+    [("javascriptreact", "javascript"), ("HASKELL", "haskell")],
+)
+def test_language_aliases_match_server(capsys, source_file, caplog, language_id, label):
+    path, text = source_file
+    status, out, _ = run_cli(
+        capsys, "segment", *CPU, "--language", language_id, str(path)
+    )
+    expected = segmenter(host_language=label).segment(text)
+    assert status == 0
+    assert "--language" not in caplog.text
+    assert [r.to_dict() for r in regions_of(out)] == [r.to_dict() for r in expected]
 
 
 # --- errors ----------------------------------------------------------------------

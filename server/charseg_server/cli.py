@@ -23,6 +23,7 @@ from typing import BinaryIO
 
 from .engine import DocumentTooLargeError, Segmenter, SegmentOptions
 from .jsonl import process_jsonl
+from .lsp.languages import label_for_language_id
 from .model import PROVIDERS, Model, ModelLoadError, available_providers
 from .regions import Region
 from .render import render_ansi, render_ansi_legend, render_html
@@ -271,7 +272,6 @@ def _options(args: argparse.Namespace) -> SegmentOptions:
         switch_penalty=args.switch_penalty,
         min_region=args.min_region,
         snap_reach=args.snap_reach,
-        host_language=args.language,
         max_chars=args.max_chars,
     )
 
@@ -288,18 +288,28 @@ def run_segment(args: argparse.Namespace) -> int:
     text = None
     if output_format != "jsonl":
         text = read_text(args.file, errors=args.errors, max_chars=options.max_chars)
-    segmenter = Segmenter(_load_model(args), options)
-    if args.language and args.language not in segmenter.labels:
-        log.warning(
-            "--language %s is not one of the model's labels, so it has no effect",
-            args.language,
-        )
+    model = _load_model(args)
+    options = options.replace(host_language=_host_label(args.language, model.labels))
+    segmenter = Segmenter(model, options)
     if text is None:
         return _run_jsonl(args, segmenter, options)
     regions = segmenter.segment(text)
     output = _format_document(args, output_format, segmenter.model, text, regions)
     _write_output(args.out, output)
     return 0
+
+
+def _host_label(language_id: str | None, labels: tuple[str, ...]) -> str | None:
+    """Map ``--language`` to a model label, as the language server maps ids."""
+    if not language_id:
+        return None
+    label = label_for_language_id(language_id, labels)
+    if label is None:
+        log.warning(
+            "--language %s matches none of the model's labels, so it has no effect",
+            language_id,
+        )
+    return label
 
 
 def _format_document(
@@ -336,7 +346,7 @@ def _run_jsonl(
             target = stack.enter_context(_open(args.out, "wb"))
         done, failed = process_jsonl(source, segmenter, options, target, args.errors)
     log.info("segmented %d documents, %d lines failed", done, failed)
-    return 0
+    return 1 if failed else 0
 
 
 def _open(path: str, mode: str) -> BinaryIO:

@@ -35,7 +35,7 @@ class DocumentTooLargeError(ValueError):
     def __init__(self, length: int, limit: int) -> None:
         super().__init__(
             f"document of {length:,} characters exceeds the limit of {limit:,} "
-            "characters (setting max_chars)"
+            "characters (SegmentOptions.max_chars)"
         )
         self.length = length
         self.limit = limit
