@@ -270,6 +270,18 @@ def test_binary_input(capsys, tmp_path):
     assert "binary" in err
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_utf16_input_names_encoding(capsys, tmp_path, encoding):
+    path = tmp_path / "notes.txt"
+    text = "print('hello')\n"
+    bom = "\ufeff" if encoding == "utf-16-be" else ""
+    path.write_bytes((bom + text).encode(encoding))
+    status, _, err = run_cli(capsys, "segment", *CPU, str(path))
+    assert status == 1
+    assert "UTF-16 byte order mark" in err
+    assert "iconv" in err
+
+
 def test_missing_input(capsys, tmp_path):
     status, _, err = run_cli(capsys, "segment", *CPU, str(tmp_path / "nope.py"))
     assert status == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import sys
 from typing import BinaryIO
@@ -62,6 +63,11 @@ def decode_text(data: bytes, name: str, errors: str = "strict") -> str:
         errors: ``strict`` raises :class:`InputError` on invalid UTF-8;
             ``replace`` decodes each invalid sequence as U+FFFD.
     """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise InputError(
+            f"{name}: starts with a UTF-16 byte order mark; charseg reads UTF-8 "
+            "text, so convert it first (for example: iconv -f UTF-16 -t UTF-8)"
+        )
     head = data[:BINARY_SNIFF_BYTES]
     nul_count = head.count(b"\x00")
     binary_error = InputError(
