@@ -229,9 +229,11 @@ async def test_tcp_transport():
 
 
 def second_connection_data(port: int) -> bytes:
-    """Connect while another client is served; return what the server sends."""
+    """Connect while another client is served; return what the server sends.
+
+    A server that kept the connection open would time out the read.
+    """
     with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
-        connection.sendall(frame({"jsonrpc": "2.0", "id": 1, "method": "shutdown"}))
         return connection.recv(1024)
 
 
