@@ -126,9 +126,9 @@ export async function replaceSettings(page, settings, { waitForSave = true } = {
     await page.keyboard.press('Control+A');
     await page.keyboard.press('Control+V');
     // Save only once the paste has landed, or Save writes the previous text. The dirty
-    // mark is not enough, because after an unsaved edit the tab is dirty before the paste.
+    // mark cannot tell: after an unsaved edit the tab is dirty before the paste, and a
+    // save still running from the last call may write the pasted text and clear it.
     await waitForEditorLines(page, text.split('\n'));
-    await page.locator('.tabs-container .tab.active.dirty').waitFor({ timeout: 10_000 });
     await page.keyboard.press('Control+S');
     if (waitForSave) {
         await page.locator('.tabs-container .tab.active:not(.dirty)').waitFor({ timeout: 10_000 });
