@@ -111,7 +111,7 @@ class Segmenter:
         for text in texts:
             check_size(text, opts)
         folded = [FoldedText.of(text) for text in texts]
-        encoded = [encode(f.text) for f in folded]
+        encoded = [encode(folded_text.text) for folded_text in folded]
         plans = [plan_windows(ids, self.model.contract.window) for ids in encoded]
         jobs = [
             (ids, w) for ids, plan in zip(encoded, plans, strict=True) for w in plan
@@ -121,13 +121,13 @@ class Segmenter:
         documents = _join_per_text(summaries, plans)
         del summaries  # keep one copy of the runs while decoding
         results: list[list[Region]] = []
-        for document, text in zip(documents, folded, strict=True):
+        for document, folded_text in zip(documents, folded, strict=True):
             if document is None:
                 results.append([])
                 continue
             regions = decode_summary(document, self.labels, opts)
-            regions = snap_to_words(regions, text.text, opts.snap_reach)
-            results.append(text.unfold(regions))
+            regions = snap_to_words(regions, folded_text.text, opts.snap_reach)
+            results.append(folded_text.unfold(regions))
         return results
 
     def summarize_windows(

@@ -107,8 +107,8 @@ SOURCES: tuple[Source, ...] = (
         "sphinx", "pip", holdout=("python",), exclude=_COMMON_EXCLUDES + ("*/locale/*",)
     ),
     Source("click", "pip"),
-    # Modern Python with type annotations, which the older trees above rarely use
-    # and which otherwise reads like Scala.
+    # Python with type annotations. The older trees above rarely annotate, and the
+    # model read annotated signatures as Scala without these.
     *_one_label(
         "python",
         "pip",
