@@ -69,6 +69,28 @@ def test_every_piece_comes_from_its_label(corpus):
             assert stripped[:8] in TEXTS[label] or stripped[-8:] in TEXTS[label]
 
 
+def test_focus_pair_documents_use_only_the_focus_pair(corpus):
+    config = DataConfig(p_pair=1.0, p_focus=1.0, focus_pair=("java", "sql"), max_run=60)
+    maker = DocumentMaker(corpus, config)
+    rng = np.random.default_rng(2)
+    for _ in range(20):
+        labels = [label for _, label in maker.pieces(rng, 400)]
+        assert set(labels) == {"java", "sql"}
+        assert all(a != b for a, b in zip(labels, labels[1:], strict=False))
+
+
+def test_focus_pair_share_follows_p_focus(corpus):
+    config = DataConfig(p_pair=1.0, p_focus=0.5, focus_pair=("yaml", "css"), max_run=60)
+    maker = DocumentMaker(corpus, config)
+    rng = np.random.default_rng(3)
+    hits = sum(
+        {label for _, label in maker.pieces(rng, 200)} == {"yaml", "css"}
+        for _ in range(400)
+    )
+    # Half are focus documents; a random pair is yaml and css far less often.
+    assert 0.4 < hits / 400 < 0.6
+
+
 def test_window_has_exact_length(corpus):
     maker = DocumentMaker(corpus, DataConfig())
     rng = np.random.default_rng(2)

@@ -47,6 +47,10 @@ class DataConfig:
     p_single: float = 0.25
     p_lines: float = 0.2
     p_embedded: float = 0.2
+    # Share of pair documents that alternate between focus_pair, the reference
+    # case of telling two languages apart at close range.
+    focus_pair: tuple[str, str] = ("python", "scala")
+    p_focus: float = 0.0
     labels: tuple[str, ...] = LABELS
 
 
@@ -115,6 +119,7 @@ def _build(section: type, values: dict, prefix: str):
     unknown = sorted(set(values) - names)
     if unknown:
         raise ValueError(f"unknown config keys in {prefix}: {', '.join(unknown)}")
-    if "labels" in values:
-        values = {**values, "labels": tuple(values["labels"])}
+    for key in ("labels", "focus_pair"):
+        if key in values:
+            values = {**values, key: tuple(values[key])}
     return section(**values)

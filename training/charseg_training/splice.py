@@ -7,7 +7,7 @@ single-language stretches, code in Markdown fences, ``<script>`` and ``<style>``
 in HTML, SQL in Python and Java string literals, and shell in YAML. Pair
 documents alternate between two languages only, often two that share syntax
 (Python and Scala, C and C++), so the model learns to tell near neighbours
-apart at close range.
+apart at close range; ``p_focus`` of them use ``focus_pair``.
 
 Offsets are code points (Python ``str`` indices), so an astral character counts
 once and its label is one entry of the label array.
@@ -88,8 +88,9 @@ class Corpus:
         return block if block.endswith("\n") else block + "\n"
 
 
-# Languages that share keywords or punctuation. Pair documents draw from this
-# list half of the time and from any two labels otherwise.
+# Languages that share keywords or punctuation. Pair documents that are not
+# focus pairs draw from this list half of the time and from any two labels
+# otherwise.
 CONFUSABLE_PAIRS = (
     ("python", "scala"),
     ("python", "ruby"),
@@ -160,7 +161,12 @@ class DocumentMaker:
             for pair in CONFUSABLE_PAIRS
             if all(label in self.corpus.files for label in pair)
         ]
-        if known and rng.uniform() < 0.5:
+        focus = list(self.config.focus_pair)
+        has_focus = all(label in self.corpus.files for label in focus)
+        roll = rng.uniform()
+        if has_focus and roll < self.config.p_focus:
+            labels = focus
+        elif known and roll < self.config.p_focus + (1 - self.config.p_focus) / 2:
             labels = list(known[rng.integers(len(known))])
         else:
             first = self.corpus.pick_label(rng)
