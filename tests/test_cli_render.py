@@ -52,9 +52,10 @@ def test_unknown_label_gets_fallback():
 
 def test_printable_escapes_controls():
     assert printable("a\x1b[31mb") == "a\u241b[31mb"
-    assert printable("x\r\ny\rz") == "x\ny\u240dz"
+    assert printable("x\r\ny\rz") == "x\ny\nz"
     assert printable("\x00\t\n") == "\u2400\t\n"
     assert printable("\x9b") == "\ufffd"
+    assert printable("a\x85b") == "a\u2424b"
 
 
 def test_printable_replaces_lone_surrogates():

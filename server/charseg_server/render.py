@@ -12,12 +12,15 @@ from .regions import Region
 
 RESET = "\x1b[0m"
 
-# C0 controls except tab and line feed, plus DEL, shown as Unicode control
-# pictures so that the file cannot send escape sequences to the terminal.
+# C0 controls except tab, line feed and carriage return, plus DEL and the C1
+# next-line control, shown as Unicode control pictures so that the file cannot
+# send escape sequences to the terminal. CRLF and lone CR end lines, as they do
+# in LSP clients.
 _CONTROL_PICTURES = {
-    code: 0x2400 + code for code in range(0x20) if code not in (0x09, 0x0A)
+    code: 0x2400 + code for code in range(0x20) if code not in (0x09, 0x0A, 0x0D)
 }
 _CONTROL_PICTURES[0x7F] = 0x2421
+_CONTROL_PICTURES[0x85] = 0x2424
 _C1_AND_SURROGATES = re.compile("[\x80-\x9f\ud800-\udfff]")
 _REPLACEMENT = "\ufffd"
 
@@ -25,12 +28,13 @@ Span = tuple[int, int, str]
 
 
 def printable(text: str) -> str:
-    """Return ``text`` safe to print: controls shown as symbols, CRLF as LF.
+    """Return ``text`` safe to print: controls shown as symbols, CRLF and CR as LF.
 
-    Lone surrogates and C1 controls become U+FFFD, so the result always
-    encodes to UTF-8.
+    Lone surrogates and C1 controls other than next-line become U+FFFD, so the
+    result always encodes to UTF-8.
     """
-    text = text.replace("\r\n", "\n").translate(_CONTROL_PICTURES)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.translate(_CONTROL_PICTURES)
     return _C1_AND_SURROGATES.sub(_REPLACEMENT, text)
 
 
