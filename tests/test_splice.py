@@ -70,17 +70,27 @@ def test_every_piece_comes_from_its_label(corpus):
 
 
 def test_focus_pair_documents_use_only_the_focus_pair(corpus):
-    config = DataConfig(p_pair=1.0, p_focus=1.0, focus_pair=("java", "sql"), max_run=60)
+    config = DataConfig(
+        p_pair=1.0, p_focus=1.0, focus_pair=("java", "sql"), focus_max_run=60
+    )
     maker = DocumentMaker(corpus, config)
     rng = np.random.default_rng(2)
     for _ in range(20):
-        labels = [label for _, label in maker.pieces(rng, 400)]
+        pieces = maker.pieces(rng, 400)
+        assert all(len(text) <= 60 for text, _ in pieces)
+        labels = [label for _, label in pieces]
         assert set(labels) == {"java", "sql"}
         assert all(a != b for a, b in zip(labels, labels[1:], strict=False))
 
 
 def test_focus_pair_share_follows_p_focus(corpus):
-    config = DataConfig(p_pair=1.0, p_focus=0.5, focus_pair=("yaml", "css"), max_run=60)
+    config = DataConfig(
+        p_pair=1.0,
+        p_focus=0.5,
+        focus_pair=("yaml", "css"),
+        max_run=60,
+        focus_max_run=60,
+    )
     maker = DocumentMaker(corpus, config)
     rng = np.random.default_rng(3)
     hits = sum(

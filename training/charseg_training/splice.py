@@ -164,8 +164,10 @@ class DocumentMaker:
         focus = list(self.config.focus_pair)
         has_focus = all(label in self.corpus.files for label in focus)
         roll = rng.uniform()
+        longest = self.config.max_run
         if has_focus and roll < self.config.p_focus:
             labels = focus
+            longest = self.config.focus_max_run
         elif known and roll < self.config.p_focus + (1 - self.config.p_focus) / 2:
             labels = list(known[rng.integers(len(known))])
         else:
@@ -176,7 +178,7 @@ class DocumentMaker:
         total = 0
         while total < length:
             label = labels[turn]
-            size = _log_uniform(rng, self.config.min_run, self.config.max_run)
+            size = _log_uniform(rng, self.config.min_run, longest)
             text = self.corpus.snippet(rng, label, size)
             if text:
                 pieces.append((text, label))
