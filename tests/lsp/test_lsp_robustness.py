@@ -156,6 +156,9 @@ def test_malformed_messages_get_errors_not_popups():
         {"jsonrpc": "2.0", "method": "initialized", "params": {}},
         {"jsonrpc": "2.0", "id": 2, "method": "textDocument/hover", "params": hover},
         [],
+        {"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+            "textDocument": {"uri": 5}}},
+        {"jsonrpc": "2.0", "id": 4, "method": "charseg/regions", "params": {}},
         {"jsonrpc": "2.0", "id": 3, "method": "shutdown"},
         {"jsonrpc": "2.0", "method": "exit"},
     ]  # fmt: skip
@@ -168,9 +171,18 @@ def test_malformed_messages_get_errors_not_popups():
     replies = {m["id"]: m for m in read_frames(result.stdout) if "id" in m}
     methods = [m.get("method") for m in read_frames(result.stdout)]
     assert replies[2]["error"]["code"] == -32602
+    assert replies[4]["error"]["code"] == -32602
     assert "result" in replies[3]
     assert "window/showMessage" not in methods
     assert result.returncode == 0
+    # One warning line per bad message, saying why, and no parser traceback.
+    log = result.stderr.decode()
+    assert "Traceback" not in log
+    assert "rejected request 2 (textDocument/hover): Invalid Params" in log
+    assert "dropped textDocument/didOpen: Invalid Params" in log
+    assert "not a JSON-RPC object: []" in log
+    assert "charseg/regions needs params" in log
+    assert " ERROR " not in log
 
 
 def free_port() -> int:
@@ -223,9 +235,11 @@ async def test_tcp_transport():
         if server.poll() is None:
             server.kill()
         await client.stop()
+        log = server.stderr.read().decode()
     assert_tiles(text, payload)
     assert second_client_data == b""
     assert status == 0
+    assert "Traceback" not in log
 
 
 def second_connection_data(port: int) -> bytes:

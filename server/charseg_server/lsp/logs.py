@@ -8,6 +8,7 @@ import sys
 import threading
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException, JsonRpcInternalError
 from pygls.lsp.server import LanguageServer
 
 #: Logger of the whole charseg server package.
@@ -28,6 +29,39 @@ def message_type(level: int) -> types.MessageType:
         if level >= threshold:
             return kind
     return types.MessageType.Log
+
+
+#: Loggers through which pygls reports messages that it could not handle.
+_PYGLS_LOGGERS = ("pygls.protocol.json_rpc", "pygls.server", "charseg_server.lsp.tcp")
+
+
+def is_client_error(error: BaseException | None) -> bool:
+    """Return whether ``error`` rejects a client's message, such as invalid params."""
+    return isinstance(error, JsonRpcException) and not isinstance(
+        error, JsonRpcInternalError
+    )
+
+
+class ClientErrorFilter(logging.Filter):
+    """Drop pygls's tracebacks for messages that the client got wrong.
+
+    The server logs one line for each such message instead, which says what was
+    wrong with it; a traceback of the parser would only bury that line.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.getMessage().startswith("Unable to deserialize message"):
+            return False
+        return not is_client_error(record.exc_info[1] if record.exc_info else None)
+
+
+_CLIENT_ERROR_FILTER = ClientErrorFilter()
+
+
+def quiet_client_errors() -> None:
+    """Install :class:`ClientErrorFilter` on pygls's loggers (idempotent)."""
+    for name in _PYGLS_LOGGERS:
+        logging.getLogger(name).addFilter(_CLIENT_ERROR_FILTER)
 
 
 def configure_stderr_logging(level: str) -> None:

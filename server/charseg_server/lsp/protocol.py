@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from cattrs import transform_error
+from cattrs.errors import ClassValidationError
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 from pygls.protocol import LanguageServerProtocol, lsp_method
@@ -25,19 +27,32 @@ class CharsegProtocol(LanguageServerProtocol):
       misplaces, which would stop the server's own handler from running.
     * A request whose params do not match the LSP types gets an error response.
       pygls only reports such a message as a server error, so the client would
-      wait for the response forever.
+      wait for the response forever. Each such message, and each message that
+      is not a JSON-RPC object, is logged as one warning line that says why.
     """
 
     def structure_message(self, data: dict[str, Any]):
         try:
             return super().structure_message(data)
         except JsonRpcException as error:
+            method = data.get("method", "a response")
             if "id" in data and "method" in data:
                 logger.warning(
-                    "rejected request %s (%s): %s", data["id"], data["method"], error
+                    "rejected request %s (%s): %s", data["id"], method, _reason(error)
                 )
                 self._send_response(data["id"], error=error.to_response_error())
+            else:
+                logger.warning("dropped %s: %s", method, _reason(error))
             raise
+
+    def handle_message(self, message):
+        if not hasattr(message, "jsonrpc"):
+            # A JSON array (a JSON-RPC batch, which LSP does not use) or a scalar.
+            logger.warning(
+                "dropped a message that is not a JSON-RPC object: %.80r", message
+            )
+            return None
+        return super().handle_message(message)
 
     @lsp_method(types.INITIALIZE)
     def lsp_initialize(self, params: types.InitializeParams):
@@ -63,3 +78,11 @@ class CharsegProtocol(LanguageServerProtocol):
     def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams):
         if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CLOSE)) is not None:
             yield handler, (params,), None
+
+
+def _reason(error: JsonRpcException) -> str:
+    """Return why a message failed to parse, in one line."""
+    cause = error.__cause__
+    if isinstance(cause, ClassValidationError):
+        return f"{error.message}: {'; '.join(transform_error(cause))}"
+    return error.message if cause is None else f"{error.message}: {cause!r}"

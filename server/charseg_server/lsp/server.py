@@ -8,7 +8,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcInvalidParams
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 
 from charseg_server.lsp import client_support
@@ -23,7 +23,12 @@ from charseg_server.lsp.documents import DocumentStore
 from charseg_server.lsp.hover import build_hover
 from charseg_server.lsp.inference import InferenceHost
 from charseg_server.lsp.inlay_hints import build_inlay_hints
-from charseg_server.lsp.logs import PACKAGE_LOGGER, ClientLogHandler
+from charseg_server.lsp.logs import (
+    PACKAGE_LOGGER,
+    ClientLogHandler,
+    is_client_error,
+    quiet_client_errors,
+)
 from charseg_server.lsp.outline import build_document_symbols, build_folding_ranges
 from charseg_server.lsp.payload import REGIONS_METHOD
 from charseg_server.lsp.positions import UTF16
@@ -73,6 +78,7 @@ class CharsegLanguageServer(LanguageServer):
             publish=self.publish,
         )
         self.client_log = ClientLogHandler(self)
+        quiet_client_errors()
         #: The status each document was last notified about (tooLarge, binary,
         #: failed), so that each gets one message, not one per change.
         self.notices: dict[str, Status] = {}
@@ -84,8 +90,13 @@ class CharsegLanguageServer(LanguageServer):
 
         pygls would also show each one to the user in a message box. These
         errors come from the client, not the user's document, so they go to the
-        log only.
+        log only. A message that failed to parse was logged by the protocol
+        already; a request that a handler rejected gets one warning line.
         """
+        if is_client_error(error):
+            if source is not JsonRpcException:
+                logger.warning("%s: %s", source.__name__, error)
+            return
         logger.error("%s: %s", source.__name__, error)
 
     @property

@@ -26,13 +26,24 @@ def serve_one_tcp_client(server: JsonRPCServer, host: str, port: int) -> None:
     # NOTE: pygls's shutdown() reads the private _stop_event and _server set
     # here, so a pygls upgrade must keep those names.
     server._stop_event = threading.Event()
+    exit_codes: list[object] = []
     try:
-        asyncio.run(_serve(server, host, port))
+        asyncio.run(_serve(server, host, port, exit_codes))
     except asyncio.CancelledError:
         logger.debug("the TCP server was cancelled")
+    if exit_codes:
+        raise SystemExit(exit_codes[0])
 
 
-async def _serve(server: JsonRPCServer, host: str, port: int) -> None:
+async def _serve(
+    server: JsonRPCServer, host: str, port: int, exit_codes: list[object]
+) -> None:
+    """Serve the first client; an ``exit`` notification's status goes to ``exit_codes``.
+
+    The ``exit`` handler raises ``SystemExit``, which asyncio would report as an
+    unhandled exception of the connection callback, so it is caught here and
+    raised again once the event loop has closed.
+    """
     connected = False
 
     async def on_connect(
@@ -57,6 +68,8 @@ async def _serve(server: JsonRPCServer, host: str, port: int) -> None:
             )
         except ConnectionError as error:
             logger.warning("the connection from %s failed: %s", peer, error)
+        except SystemExit as exit_:
+            exit_codes.append(exit_.code)
         server.shutdown()
 
     server._server = await asyncio.start_server(on_connect, host, port)
