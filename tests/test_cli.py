@@ -171,6 +171,15 @@ def test_segment_stdin(capsys, monkeypatch):
     check_tiling(regions_of(out), 22)
 
 
+def test_segment_stdin_from_terminal_says_it_waits(capsys, monkeypatch):
+    feed_stdin(monkeypatch, b"SELECT id FROM users;\n")
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    status, out, err = run_cli(capsys, "segment", *CPU, "--format", "json")
+    assert status == 0
+    assert "reading standard input; end it with Ctrl-D" in err
+    check_tiling(regions_of(out), 22)
+
+
 def test_segment_empty_file(capsys, tmp_path):
     path = tmp_path / "empty.txt"
     path.write_bytes(b"")
@@ -270,6 +279,14 @@ def test_binary_input(capsys, tmp_path):
     assert "binary" in err
 
 
+def test_single_nul_byte_named_in_singular(capsys, tmp_path):
+    path = tmp_path / "odd.txt"
+    path.write_bytes(b"text\x00\xff")
+    status, _, err = run_cli(capsys, "segment", *CPU, str(path))
+    assert status == 1
+    assert "(1 NUL byte in the first 6 bytes)" in err
+
+
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
 def test_utf16_input_names_encoding(capsys, tmp_path, encoding):
     path = tmp_path / "notes.txt"
@@ -308,7 +325,7 @@ def test_huge_input_rejected_before_reading(capsys, tmp_path):
     path.write_bytes(b"x" * 1000)
     status, _, err = run_cli(capsys, "segment", *CPU, "--max-chars", "10", str(path))
     assert status == 1
-    assert "exceeds 40 bytes" in err
+    assert "longer than the limit of 10 characters" in err
     assert "--max-chars" in err
 
 

@@ -175,7 +175,8 @@ def _add_info_parser(commands: argparse._SubParsersAction) -> None:
         "info",
         help="show the model's labels, window sizes and execution provider",
         description="Show the model path, labels, window sizes, contract "
-        "version, the execution providers available and the one in use.",
+        "version, the execution providers built into onnxruntime and the one "
+        "in use.",
     )
     _add_model_arguments(parser)
 
@@ -260,7 +261,9 @@ def run_info(args: argparse.Namespace) -> int:
         f"window: {contract.window.length} characters, margin "
         f"{contract.window.margin}, core {contract.window.core}",
         f"labels ({len(model.labels)}): {', '.join(model.labels)}",
-        f"providers available: {', '.join(available_providers())}",
+        f"providers built into onnxruntime: {', '.join(available_providers())} "
+        "(a GPU provider also needs a GPU and its libraries; --provider cuda "
+        "says why it cannot run)",
         f"provider in use: {model.provider}",
     ]
     print("\n".join(lines))
@@ -286,6 +289,8 @@ def run_segment(args: argparse.Namespace) -> int:
         raise CommandError("--truth needs --format html")
     options = _options(args)
     text = None
+    if args.file == "-" and sys.stdin.isatty():
+        print("charseg: reading standard input; end it with Ctrl-D", file=sys.stderr)
     if output_format != "jsonl":
         text = read_text(args.file, errors=args.errors, max_chars=options.max_chars)
     model = _load_model(args)

@@ -39,8 +39,9 @@ def read_bytes(path: str, max_bytes: int | None = None) -> bytes:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from exc
     if max_bytes is not None and len(data) > max_bytes:
         raise InputError(
-            f"{name}: input exceeds {max_bytes:,} bytes, so it has more than "
-            f"{max_bytes // 4:,} characters; raise the limit with --max-chars N"
+            f"{name}: input is longer than the limit of {max_bytes // 4:,} "
+            f"characters (it has over {max_bytes:,} bytes); "
+            "raise the limit with --max-chars N"
         )
     return data
 
@@ -70,8 +71,9 @@ def decode_text(data: bytes, name: str, errors: str = "strict") -> str:
         )
     head = data[:BINARY_SNIFF_BYTES]
     nul_count = head.count(b"\x00")
+    nul_bytes = "1 NUL byte" if nul_count == 1 else f"{nul_count:,} NUL bytes"
     binary_error = InputError(
-        f"{name}: looks like a binary file ({nul_count:,} NUL bytes in the "
+        f"{name}: looks like a binary file ({nul_bytes} in the "
         f"first {len(head):,} bytes); charseg reads UTF-8 text"
     )
     if head and nul_count / len(head) > BINARY_NUL_SHARE:

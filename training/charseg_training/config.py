@@ -51,7 +51,8 @@ class DataConfig:
     # case of telling two languages apart at close range.
     focus_pair: tuple[str, str] = ("python", "scala")
     p_focus: float = 0.0
-    # Longest run in a focus pair document; shorter runs mean more boundaries.
+    # Maximum run length in a focus pair document. Shorter runs mean more
+    # boundaries per window.
     focus_max_run: int = 600
     labels: tuple[str, ...] = LABELS
 

@@ -7,7 +7,7 @@ single-language stretches, code in Markdown fences, ``<script>`` and ``<style>``
 in HTML, SQL in Python and Java string literals, and shell in YAML. Pair
 documents alternate between two languages only, often two that share syntax
 (Python and Scala, C and C++), so the model learns to tell near neighbours
-apart at close range; ``p_focus`` of them use ``focus_pair``.
+apart at close range. A share ``p_focus`` of them use ``focus_pair``.
 
 Offsets are code points (Python ``str`` indices), so an astral character counts
 once and its label is one entry of the label array.

@@ -45,8 +45,8 @@ def is_client_error(error: BaseException | None) -> bool:
 class ClientErrorFilter(logging.Filter):
     """Drop pygls's tracebacks for messages that the client got wrong.
 
-    The server logs one line for each such message instead, which says what was
-    wrong with it; a traceback of the parser would only bury that line.
+    The server logs one line for each such message instead, naming the fields at
+    fault. A traceback of the parser would only bury that line.
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
