@@ -183,6 +183,17 @@ SOURCES: tuple[Source, ...] = (
     _npm_typescript("@trpc/server"),
     _npm_typescript("@tanstack/query-core"),
     _npm_typescript("mobx"),
+    # Application and library code, so that TypeScript is not mostly the compiler.
+    _npm_typescript("@tiptap/core"),
+    _npm_typescript("@tanstack/router-core"),
+    _npm_typescript("@tanstack/db"),
+    _npm_typescript("@tanstack/form-core"),
+    _npm_typescript("@tanstack/virtual-core"),
+    _npm_typescript("@trpc/client"),
+    _npm_typescript("prosemirror-model"),
+    _npm_typescript("prosemirror-state"),
+    _npm_typescript("prosemirror-view"),
+    _npm_typescript("immer"),
     # c
     Source(
         "postgresql-15",
