@@ -180,6 +180,7 @@ def test_malformed_messages_get_errors_not_popups():
     assert "Traceback" not in log
     assert "rejected request 2 (textDocument/hover): Invalid Params" in log
     assert "dropped textDocument/didOpen: Invalid Params" in log
+    assert "missing @ $.params.textDocument.languageId" in log
     assert "not a JSON-RPC object: []" in log
     assert "charseg/regions needs params" in log
     assert " ERROR " not in log

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from cattrs import transform_error
@@ -81,8 +82,23 @@ class CharsegProtocol(LanguageServerProtocol):
 
 
 def _reason(error: JsonRpcException) -> str:
-    """Return why a message failed to parse, in one line."""
+    """Return why a message failed to parse, in one line.
+
+    cattrs names fields by their Python attributes (``text_document``); the
+    paths are turned back into the protocol's camelCase (``textDocument``).
+    """
     cause = error.__cause__
     if isinstance(cause, ClassValidationError):
-        return f"{error.message}: {'; '.join(transform_error(cause))}"
+        problems = [_camel_case_path(problem) for problem in transform_error(cause)]
+        return f"{error.message}: {'; '.join(problems)}"
     return error.message if cause is None else f"{error.message}: {cause!r}"
+
+
+def _camel_case_path(problem: str) -> str:
+    message, at, path = problem.rpartition(" @ ")
+    if not at:
+        return problem
+    return f"{message} @ {_SNAKE_PART.sub(lambda m: m.group(1).upper(), path)}"
+
+
+_SNAKE_PART = re.compile(r"_([a-z])")
