@@ -171,7 +171,7 @@ def test_segment_stdin(capsys, monkeypatch):
     check_tiling(regions_of(out), 22)
 
 
-def test_segment_stdin_from_terminal_says_it_waits(capsys, monkeypatch):
+def test_stdin_terminal_prints_hint(capsys, monkeypatch):
     feed_stdin(monkeypatch, b"SELECT id FROM users;\n")
     monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
     status, out, err = run_cli(capsys, "segment", *CPU, "--format", "json")
@@ -279,7 +279,7 @@ def test_binary_input(capsys, tmp_path):
     assert "binary" in err
 
 
-def test_single_nul_byte_named_in_singular(capsys, tmp_path):
+def test_single_nul_byte_singular(capsys, tmp_path):
     path = tmp_path / "odd.txt"
     path.write_bytes(b"text\x00\xff")
     status, _, err = run_cli(capsys, "segment", *CPU, str(path))

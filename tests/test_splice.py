@@ -69,7 +69,7 @@ def test_every_piece_comes_from_its_label(corpus):
             assert stripped[:8] in TEXTS[label] or stripped[-8:] in TEXTS[label]
 
 
-def test_focus_pair_documents_use_only_the_focus_pair(corpus):
+def test_focus_documents_use_focus_pair(corpus):
     config = DataConfig(
         p_pair=1.0, p_focus=1.0, focus_pair=("java", "sql"), focus_max_run=60
     )
@@ -83,7 +83,7 @@ def test_focus_pair_documents_use_only_the_focus_pair(corpus):
         assert all(a != b for a, b in zip(labels, labels[1:], strict=False))
 
 
-def test_focus_pair_share_follows_p_focus(corpus):
+def test_focus_share_follows_p_focus(corpus):
     config = DataConfig(
         p_pair=1.0,
         p_focus=0.5,
@@ -97,7 +97,7 @@ def test_focus_pair_share_follows_p_focus(corpus):
         {label for _, label in maker.pieces(rng, 200)} == {"yaml", "css"}
         for _ in range(400)
     )
-    # Half are focus documents; a random pair is yaml and css far less often.
+    # Half are focus documents. A random pair is yaml and css far less often.
     assert 0.4 < hits / 400 < 0.6
 
 

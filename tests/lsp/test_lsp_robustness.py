@@ -175,7 +175,7 @@ def test_malformed_messages_get_errors_not_popups():
     assert "result" in replies[3]
     assert "window/showMessage" not in methods
     assert result.returncode == 0
-    # One warning line per bad message, saying why, and no parser traceback.
+    # One warning line per bad message with its reason, and no parser traceback.
     log = result.stderr.decode()
     assert "Traceback" not in log
     assert "rejected request 2 (textDocument/hover): Invalid Params" in log
