@@ -132,7 +132,7 @@ async def test_missing_model_keeps_server_running(tmp_path):
 
 
 def frame(message: object) -> bytes:
-    body = json.dumps(message).encode()
+    body = message if isinstance(message, bytes) else json.dumps(message).encode()
     return b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
 
 
@@ -159,6 +159,9 @@ def test_malformed_messages_get_errors_not_popups():
         {"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
             "textDocument": {"uri": 5}}},
         {"jsonrpc": "2.0", "id": 4, "method": "charseg/regions", "params": {}},
+        {"jsonrpc": "2.0", "id": 5, "method": "charseg/regions"},
+        {"jsonrpc": "2.0", "id": 6, "method": "foo/bar", "params": {}},
+        b"{not json",
         {"jsonrpc": "2.0", "id": 3, "method": "shutdown"},
         {"jsonrpc": "2.0", "method": "exit"},
     ]  # fmt: skip
@@ -172,6 +175,8 @@ def test_malformed_messages_get_errors_not_popups():
     methods = [m.get("method") for m in read_frames(result.stdout)]
     assert replies[2]["error"]["code"] == -32602
     assert replies[4]["error"]["code"] == -32602
+    assert replies[5]["error"]["code"] == -32602
+    assert replies[6]["error"]["code"] == -32601
     assert "result" in replies[3]
     assert "window/showMessage" not in methods
     assert result.returncode == 0
@@ -183,6 +188,8 @@ def test_malformed_messages_get_errors_not_popups():
     assert "missing @ $.params.textDocument.languageId" in log
     assert "not a JSON-RPC object: []" in log
     assert "charseg/regions needs params" in log
+    assert "dropped a message that is not valid JSON" in log
+    assert log.count("foo/bar") == 1
     assert " ERROR " not in log
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import sys
 import threading
@@ -52,7 +53,13 @@ class ClientErrorFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if record.getMessage().startswith("Unable to deserialize message"):
             return False
-        return not is_client_error(record.exc_info[1] if record.exc_info else None)
+        error = record.exc_info[1] if record.exc_info else None
+        if record.getMessage() == "Unable to handle message":
+            # Each is logged as one line elsewhere: by the protocol for a message
+            # that is not valid JSON-RPC, by the server's error handler for one
+            # that is not valid JSON.
+            return not isinstance(error, JsonRpcException | json.JSONDecodeError)
+        return not is_client_error(error)
 
 
 _CLIENT_ERROR_FILTER = ClientErrorFilter()

@@ -33,6 +33,16 @@ class CharsegProtocol(LanguageServerProtocol):
     """
 
     def structure_message(self, data: dict[str, Any]):
+        method = data.get("method")
+        if (
+            "jsonrpc" in data
+            and "params" not in data
+            and isinstance(method, str)
+            and self.get_message_type(method) is None
+        ):
+            # JSON-RPC lets a request omit params, but pygls's generic message
+            # types for custom methods such as charseg/regions require the field.
+            data = {**data, "params": None}
         try:
             return super().structure_message(data)
         except JsonRpcException as error:

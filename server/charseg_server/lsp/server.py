@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
+from pygls.exceptions import (
+    JsonRpcException,
+    JsonRpcInvalidParams,
+    JsonRpcMethodNotFound,
+)
 from pygls.lsp.server import LanguageServer
 
 from charseg_server.lsp import client_support
@@ -90,12 +95,18 @@ class CharsegLanguageServer(LanguageServer):
 
         pygls would also show each one to the user in a message box. These
         errors come from the client, not the user's document, so they go to the
-        log only. A message that failed to parse was logged by the protocol
-        already; a request that a handler rejected gets one warning line.
+        log only, and each gets one warning line. A message that failed to parse
+        as JSON-RPC and a request for an unknown method were logged already.
         """
+        if isinstance(error, json.JSONDecodeError):
+            logger.warning("dropped a message that is not valid JSON: %s", error)
+            return
+        if source is JsonRpcException and isinstance(error, JsonRpcException):
+            return  # a message that failed to parse, logged by the protocol
+        if isinstance(error, JsonRpcMethodNotFound):
+            return  # pygls logs the method name as a warning
         if is_client_error(error):
-            if source is not JsonRpcException:
-                logger.warning("%s: %s", source.__name__, error)
+            logger.warning("%s: %s", source.__name__, error)
             return
         logger.error("%s: %s", source.__name__, error)
 
