@@ -312,3 +312,39 @@ def test_exit_without_shutdown_returns_one():
         [*SERVER_COMMAND], input=message, capture_output=True, timeout=60
     )
     assert result.returncode == 1
+
+
+def test_tcp_exit_while_model_loads():
+    port = free_port()
+    address = ["--host", "127.0.0.1", "--port", str(port)]
+    server = subprocess.Popen(
+        [*SERVER_COMMAND[:-1], "--tcp", *address], stderr=subprocess.PIPE
+    )
+    try:
+        for _ in range(100):
+            try:
+                connection = socket.create_connection(("127.0.0.1", port), timeout=30)
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError("the TCP server did not start listening")
+        with connection:
+            initialize = {"processId": None, "capabilities": {}}
+            connection.sendall(
+                frame({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                       "params": initialize})
+            )  # fmt: skip
+            connection.recv(65536)  # the initialize result
+            # The model starts loading on initialized; exit comes right behind it.
+            connection.sendall(
+                frame({"jsonrpc": "2.0", "method": "initialized", "params": {}})
+                + frame({"jsonrpc": "2.0", "method": "exit"})
+            )
+            status = server.wait(30)
+    finally:
+        if server.poll() is None:
+            server.kill()
+        log = server.stderr.read().decode()
+    assert status == 1  # exit without shutdown
+    assert "Traceback" not in log

@@ -291,6 +291,10 @@ async def initialized(ls: CharsegLanguageServer, params: types.InitializedParams
     """``initialized``: read the settings, then load the model."""
     try:
         await ls.apply_settings(await ls.pull_settings())
+    except asyncio.CancelledError:
+        # An exit while the settings or the model load: the event loop is closing
+        # and cancels this handler, which pygls would report with a traceback.
+        logger.info("the server exited before the model finished loading")
     finally:
         ls.scheduler.ready.set()
 
