@@ -336,7 +336,7 @@ def test_tcp_exit_while_model_loads():
                        "params": initialize})
             )  # fmt: skip
             connection.recv(65536)  # the initialize result
-            # The model starts loading on initialized; exit comes right behind it.
+            # The model starts loading on initialized, and exit comes right behind.
             connection.sendall(
                 frame({"jsonrpc": "2.0", "method": "initialized", "params": {}})
                 + frame({"jsonrpc": "2.0", "method": "exit"})

@@ -292,8 +292,8 @@ async def initialized(ls: CharsegLanguageServer, params: types.InitializedParams
     try:
         await ls.apply_settings(await ls.pull_settings())
     except asyncio.CancelledError:
-        # An exit while the settings or the model load: the event loop is closing
-        # and cancels this handler, which pygls would report with a traceback.
+        # An exit arrived while the settings or the model were loading. The event
+        # loop is closing and cancels this handler, and pygls would log a traceback.
         logger.info("the server exited before the model finished loading")
     finally:
         ls.scheduler.ready.set()
