@@ -225,6 +225,26 @@ async def test_configuration_pull():
     assert list(second.diagnostics) == []
 
 
+async def test_configuration_change_not_an_object():
+    pulled = {**REPORT_EVERYTHING, "diagnosticSeverity": "warning"}
+    async with lsp_session(configuration=pulled) as session:
+        session.open(MD_URI, MARKDOWN_TEXT, "markdown")
+        await session.wait_diagnostics(MD_URI, 1)
+        session.client.set_configuration(
+            {**REPORT_EVERYTHING, "diagnosticSeverity": "off"}, section="charseg"
+        )
+        session.client.workspace_did_change_configuration(
+            types.DidChangeConfigurationParams(settings=5)
+        )
+        await session.wait_for(
+            lambda: len(session.diagnostics(MD_URI)) >= 2, what="new diagnostics"
+        )
+        second = session.diagnostics(MD_URI)[-1]
+        log = session.log_text()
+    assert "didChangeConfiguration settings is int, not an object" in log
+    assert list(second.diagnostics) == [], "the pulled settings apply"
+
+
 async def test_invalid_settings_are_named_in_warnings():
     options = {"debounceMs": "fast", "inlayHint": "all", "minRegion": 0}
     async with lsp_session(initialization_options=options) as session:

@@ -366,6 +366,12 @@ async def did_change_configuration(
     if isinstance(sent, dict) and isinstance(sent.get(SECTION), dict):
         section = dict(sent[SECTION])
     else:
+        if sent is not None and not isinstance(sent, dict):
+            logger.warning(
+                "didChangeConfiguration settings is %s, not an object, so the settings "
+                "are pulled instead",
+                type(sent).__name__,
+            )
         section = await ls.pull_settings()
     await ls.apply_settings(section)
     ls.refresh_inlay_hints()
