@@ -176,7 +176,7 @@ def test_stdin_terminal_prints_hint(capsys, monkeypatch):
     monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
     status, out, err = run_cli(capsys, "segment", *CPU, "--format", "json")
     assert status == 0
-    assert "reading standard input; end it with Ctrl-D" in err
+    assert "reading standard input. End it with Ctrl-D." in err
     check_tiling(regions_of(out), 22)
 
 

@@ -290,7 +290,7 @@ def run_segment(args: argparse.Namespace) -> int:
     options = _options(args)
     text = None
     if args.file == "-" and sys.stdin.isatty():
-        print("charseg: reading standard input; end it with Ctrl-D", file=sys.stderr)
+        print("charseg: reading standard input. End it with Ctrl-D.", file=sys.stderr)
     if output_format != "jsonl":
         text = read_text(args.file, errors=args.errors, max_chars=options.max_chars)
     model = _load_model(args)

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from .colors import color_for, rgb, text_color
+from .newlines import fold_line_endings
 from .regions import Region
 
 RESET = "\x1b[0m"
@@ -33,8 +34,7 @@ def printable(text: str) -> str:
     Lone surrogates and C1 controls other than next-line become U+FFFD, so the
     result always encodes to UTF-8.
     """
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = text.translate(_CONTROL_PICTURES)
+    text = fold_line_endings(text).translate(_CONTROL_PICTURES)
     return _C1_AND_SURROGATES.sub(_REPLACEMENT, text)
 
 

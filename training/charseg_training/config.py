@@ -47,8 +47,8 @@ class DataConfig:
     p_single: float = 0.25
     p_lines: float = 0.2
     p_embedded: float = 0.2
-    # Share of pair documents that alternate between focus_pair, the reference
-    # case of telling two languages apart at close range.
+    # The pair that p_focus of the pair documents alternate between: the
+    # reference case of telling two languages apart at close range.
     focus_pair: tuple[str, str] = ("python", "scala")
     p_focus: float = 0.0
     # Maximum run length in a focus pair document. Shorter runs mean more

@@ -170,6 +170,8 @@ class DocumentMaker:
         if has_focus and roll < self.config.p_focus:
             labels = focus
             longest = self.config.focus_max_run
+        # The other pair documents split evenly between the confusable list and
+        # any two labels.
         elif known and roll < self.config.p_focus + (1 - self.config.p_focus) / 2:
             labels = list(known[rng.integers(len(known))])
         else:

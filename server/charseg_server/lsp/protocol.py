@@ -29,7 +29,7 @@ class CharsegProtocol(LanguageServerProtocol):
     * A request whose params do not match the LSP types gets an error response.
       pygls only reports such a message as a server error, so the client would
       wait for the response forever. Each such message, and each message that
-      is not a JSON-RPC object, is logged as one warning line that says why.
+      is not a JSON-RPC object, is logged as one warning line with the reason.
     """
 
     def structure_message(self, data: dict[str, Any]):
@@ -46,14 +46,13 @@ class CharsegProtocol(LanguageServerProtocol):
         try:
             return super().structure_message(data)
         except JsonRpcException as error:
-            method = data.get("method", "a response")
             if "id" in data and "method" in data:
                 logger.warning(
                     "rejected request %s (%s): %s", data["id"], method, _reason(error)
                 )
                 self._send_response(data["id"], error=error.to_response_error())
             else:
-                logger.warning("dropped %s: %s", method, _reason(error))
+                logger.warning("dropped %s: %s", method or "a response", _reason(error))
             raise
 
     def handle_message(self, message):
@@ -91,10 +90,13 @@ class CharsegProtocol(LanguageServerProtocol):
             yield handler, (params,), None
 
 
+_SNAKE_PART = re.compile(r"_([a-z])")
+
+
 def _reason(error: JsonRpcException) -> str:
     """Return why a message failed to parse, in one line.
 
-    cattrs names fields by their Python attributes (``text_document``); the
+    cattrs names fields by their Python attributes (``text_document``), so the
     paths are turned back into the protocol's camelCase (``textDocument``).
     """
     cause = error.__cause__
@@ -109,6 +111,3 @@ def _camel_case_path(problem: str) -> str:
     if not at:
         return problem
     return f"{message} @ {_SNAKE_PART.sub(lambda m: m.group(1).upper(), path)}"
-
-
-_SNAKE_PART = re.compile(r"_([a-z])")

@@ -102,9 +102,9 @@ class CharsegLanguageServer(LanguageServer):
             logger.warning("dropped a message that is not valid JSON: %s", error)
             return
         if source is JsonRpcException and isinstance(error, JsonRpcException):
-            return  # a message that failed to parse, logged by the protocol
+            return  # The protocol logged this message when it failed to parse.
         if isinstance(error, JsonRpcMethodNotFound):
-            return  # pygls logs the method name as a warning
+            return  # pygls logs the unknown method as a warning.
         if is_client_error(error):
             logger.warning("%s: %s", source.__name__, error)
             return
@@ -294,7 +294,7 @@ async def initialized(ls: CharsegLanguageServer, params: types.InitializedParams
     except asyncio.CancelledError:
         # An exit arrived while the settings or the model were loading. The event
         # loop is closing and cancels this handler, and pygls would log a traceback.
-        logger.info("the server exited before the model finished loading")
+        logger.info("stopped loading the model, because the client sent exit")
     finally:
         ls.scheduler.ready.set()
 

@@ -38,7 +38,7 @@ def serve_one_tcp_client(server: JsonRPCServer, host: str, port: int) -> None:
 async def _serve(
     server: JsonRPCServer, host: str, port: int, exit_codes: list[object]
 ) -> None:
-    """Serve the first client; an ``exit`` notification's status goes to ``exit_codes``.
+    """Serve the first client and append the status of its ``exit`` to ``exit_codes``.
 
     The ``exit`` handler raises ``SystemExit``, which asyncio would report as an
     unhandled exception of the connection callback, so it is caught here and
