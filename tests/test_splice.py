@@ -7,7 +7,13 @@ import pytest
 
 from charseg_server.contract import LABELS
 from charseg_training.config import DataConfig
-from charseg_training.splice import Corpus, DocumentMaker, join_pieces, make_window
+from charseg_training.splice import (
+    CONFUSABLE_PAIRS,
+    Corpus,
+    DocumentMaker,
+    join_pieces,
+    make_window,
+)
 
 TEXTS = {
     "python": "def greet(name):\n    return f'hi {name} 😀'\n" * 30,
@@ -99,6 +105,22 @@ def test_focus_share_follows_p_focus(corpus):
     )
     # Half are focus documents. A random pair is yaml and css far less often.
     assert 0.4 < hits / 400 < 0.6
+
+
+def test_look_alike_pairs_use_pair_max_run(corpus):
+    # Random pairs have runs of up to 600 characters, look-alike pairs of at
+    # most 40, so runs all that short mark the look-alike half of the documents.
+    config = DataConfig(p_pair=1.0, max_run=600, pair_max_run=40)
+    maker = DocumentMaker(corpus, config)
+    rng = np.random.default_rng(4)
+    look_alike = {frozenset(pair) for pair in CONFUSABLE_PAIRS}
+    short = 0
+    for _ in range(400):
+        pieces = maker.pieces(rng, 400)
+        if all(len(text) <= 40 for text, _ in pieces):
+            short += 1
+            assert frozenset(label for _, label in pieces) in look_alike
+    assert 0.4 < short / 400 < 0.6
 
 
 def test_window_has_exact_length(corpus):

@@ -54,6 +54,8 @@ class DataConfig:
     # Maximum run length in a focus pair document. Shorter runs mean more
     # boundaries per window.
     focus_max_run: int = 600
+    # Maximum run length in pair documents of two look-alike languages.
+    pair_max_run: int = 600
     labels: tuple[str, ...] = LABELS
 
 

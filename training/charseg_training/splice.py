@@ -7,7 +7,9 @@ single-language stretches, code in Markdown fences, ``<script>`` and ``<style>``
 in HTML, SQL in Python and Java string literals, and shell in YAML. Pair
 documents alternate between two languages only, often two that share syntax
 (Python and Scala, C and C++), so the model learns to tell near neighbours
-apart at close range. A share ``p_focus`` of them use ``focus_pair``.
+apart at close range. A share ``p_focus`` of them use ``focus_pair``, with runs
+of at most ``focus_max_run``; look-alike pairs have runs of at most
+``pair_max_run``.
 
 Offsets are code points (Python ``str`` indices), so an astral character counts
 once and its label is one entry of the label array.
@@ -174,6 +176,7 @@ class DocumentMaker:
         # any two labels.
         elif known and roll < self.config.p_focus + (1 - self.config.p_focus) / 2:
             labels = list(known[rng.integers(len(known))])
+            longest = self.config.pair_max_run
         else:
             first = self.corpus.pick_label(rng)
             labels = [first, self.corpus.pick_label(rng, exclude=first)]
