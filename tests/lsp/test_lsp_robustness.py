@@ -161,6 +161,7 @@ def test_malformed_messages_get_errors_not_popups():
         {"jsonrpc": "2.0", "id": 4, "method": "charseg/regions", "params": {}},
         {"jsonrpc": "2.0", "id": 5, "method": "charseg/regions"},
         {"jsonrpc": "2.0", "id": 6, "method": "foo/bar", "params": {}},
+        {"id": 7, "method": "shutdown"},
         b"{not json",
         {"jsonrpc": "2.0", "id": 3, "method": "shutdown"},
         {"jsonrpc": "2.0", "method": "exit"},
@@ -177,6 +178,7 @@ def test_malformed_messages_get_errors_not_popups():
     assert replies[4]["error"]["code"] == -32602
     assert replies[5]["error"]["code"] == -32602
     assert replies[6]["error"]["code"] == -32601
+    assert replies[7]["error"]["code"] == -32600
     assert "result" in replies[3]
     assert "window/showMessage" not in methods
     assert result.returncode == 0
@@ -190,6 +192,7 @@ def test_malformed_messages_get_errors_not_popups():
     assert "charseg/regions needs params" in log
     assert "dropped a message that is not valid JSON" in log
     assert log.count("foo/bar") == 1
+    assert 'rejected request 7 (shutdown): no "jsonrpc": "2.0" field' in log
     assert " ERROR " not in log
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from cattrs import transform_error
 from cattrs.errors import ClassValidationError
 from lsprotocol import types
-from pygls.exceptions import JsonRpcException
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidRequest
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
 from charseg_server.lsp.positions import choose_position_encoding
@@ -56,8 +56,20 @@ class CharsegProtocol(LanguageServerProtocol):
             raise
 
     def handle_message(self, message):
+        if isinstance(message, dict) and "id" in message and "method" in message:
+            # pygls passes a request without "jsonrpc": "2.0" through as a plain
+            # dict; JSON-RPC answers it with Invalid Request.
+            logger.warning(
+                'rejected request %s (%s): no "jsonrpc": "2.0" field',
+                message["id"],
+                message["method"],
+            )
+            error = JsonRpcInvalidRequest("Invalid Request: jsonrpc must be 2.0")
+            self._send_response(message["id"], error=error.to_response_error())
+            return None
         if not hasattr(message, "jsonrpc"):
-            # A JSON array (a JSON-RPC batch, which LSP does not use) or a scalar.
+            # A JSON array (a JSON-RPC batch, which LSP does not use), a scalar,
+            # or an object without the JSON-RPC version.
             logger.warning(
                 "dropped a message that is not a JSON-RPC object: %.80r", message
             )
