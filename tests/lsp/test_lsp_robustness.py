@@ -162,6 +162,8 @@ def test_malformed_messages_get_errors_not_popups():
         {"jsonrpc": "2.0", "id": 5, "method": "charseg/regions"},
         {"jsonrpc": "2.0", "id": 6, "method": "foo/bar", "params": {}},
         {"id": 7, "method": "shutdown"},
+        {"jsonrpc": "2.0", "id": 8, "method": "textDocument/hover", "params": {
+            "textDocument": {"uri": 5}, "position": {"line": "0", "character": 0}}},
         b"{not json",
         {"jsonrpc": "2.0", "id": 3, "method": "shutdown"},
         {"jsonrpc": "2.0", "method": "exit"},
@@ -179,6 +181,7 @@ def test_malformed_messages_get_errors_not_popups():
     assert replies[5]["error"]["code"] == -32602
     assert replies[6]["error"]["code"] == -32601
     assert replies[7]["error"]["code"] == -32600
+    assert replies[8]["error"]["code"] == -32602
     assert "result" in replies[3]
     assert "window/showMessage" not in methods
     assert result.returncode == 0
@@ -188,6 +191,8 @@ def test_malformed_messages_get_errors_not_popups():
     assert "rejected request 2 (textDocument/hover): Invalid Params" in log
     assert "dropped textDocument/didOpen: Invalid Params" in log
     assert "missing @ $.params.textDocument.languageId" in log
+    assert "expected str @ $.params.textDocument.uri" in log
+    assert "expected int @ $.params.position.line" in log
     assert "not a JSON-RPC object: []" in log
     assert "charseg/regions needs params" in log
     assert "dropped a message that is not valid JSON" in log

@@ -24,6 +24,7 @@ from charseg_server.lsp.code_actions import (
     build_code_actions,
     file_uri_exists,
 )
+from charseg_server.lsp.converter import strict_converter
 from charseg_server.lsp.documents import DocumentStore
 from charseg_server.lsp.hover import build_hover
 from charseg_server.lsp.inference import InferenceHost
@@ -66,6 +67,7 @@ class CharsegLanguageServer(LanguageServer):
             name="charseg-lsp",
             version=__version__,
             protocol_cls=CharsegProtocol,
+            converter_factory=strict_converter,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
         )
         #: Defaults with the command-line options applied. Every settings update
