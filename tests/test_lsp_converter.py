@@ -63,7 +63,7 @@ def test_enums_are_still_built():
     assert kind is types.CodeActionKind.QuickFix
 
 
-def test_booleans_must_be_booleans():
+def test_integer_rejected_as_boolean():
     data = {"textDocument": {"uri": "a"}, "position": {"line": 0, "character": 0}}
     context = {"includeDeclaration": 1}
     found = problems({**data, "context": context}, types.ReferenceParams)

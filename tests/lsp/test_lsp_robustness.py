@@ -197,7 +197,7 @@ def test_malformed_messages_get_errors_not_popups():
     assert "charseg/regions needs params" in log
     assert "dropped a message that is not valid JSON" in log
     assert log.count("foo/bar") == 1
-    assert 'rejected request 7 (shutdown): no "jsonrpc": "2.0" field' in log
+    assert 'rejected request 7 (shutdown): missing "jsonrpc": "2.0" field' in log
     assert " ERROR " not in log
 
 

@@ -8,7 +8,7 @@ in HTML, SQL in Python and Java string literals, and shell in YAML. Pair
 documents alternate between two languages only, often two that share syntax
 (Python and Scala, C and C++), so the model learns to tell near neighbours
 apart at close range. A share ``p_focus`` of them use ``focus_pair``, with runs
-of at most ``focus_max_run``; look-alike pairs have runs of at most
+of at most ``focus_max_run``. Look-alike pairs have runs of at most
 ``pair_max_run``.
 
 Offsets are code points (Python ``str`` indices), so an astral character counts

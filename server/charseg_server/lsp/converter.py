@@ -17,23 +17,19 @@ from pygls.protocol import default_converter
 
 
 def _strict(kind: type, name: str):
+    """Return a structure hook that accepts only JSON values of type ``kind``."""
+
     def structure(value: Any, type_: type) -> Any:
         if type_ is not kind:
-            # A subclass, such as the protocol's int and str enums: build it
-            # from the value as cattrs does.
+            # Subclasses, such as the protocol's int and str enums, are built
+            # from the value, as cattrs builds them.
             return type_(value)
         # bool is an int subclass in Python but a separate type in JSON.
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise TypeError(f"expected {name}, got {_json_type(value)}")
+            raise TypeError(f"expected {name}, got {type(value).__name__}")
         return value
 
     return structure
-
-
-def _json_type(value: Any) -> str:
-    names = {bool: "boolean", int: "number", float: "number", str: "string"}
-    names.update({dict: "object", list: "array", type(None): "null"})
-    return names.get(type(value), type(value).__name__)
 
 
 def strict_converter() -> Converter:

@@ -58,9 +58,9 @@ class CharsegProtocol(LanguageServerProtocol):
     def handle_message(self, message):
         if isinstance(message, dict) and "id" in message and "method" in message:
             # pygls passes a request without "jsonrpc": "2.0" through as a plain
-            # dict; JSON-RPC answers it with Invalid Request.
+            # dict. JSON-RPC requires an Invalid Request error for it.
             logger.warning(
-                'rejected request %s (%s): no "jsonrpc": "2.0" field',
+                'rejected request %s (%s): missing "jsonrpc": "2.0" field',
                 message["id"],
                 message["method"],
             )
