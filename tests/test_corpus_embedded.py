@@ -1,8 +1,9 @@
-"""Code embedded in Markdown and HTML files is cut out before training."""
+"""Code embedded in Markdown and HTML files, and POD in Perl files, is cut out."""
 
 from charseg_training.corpus.embedded import (
     remove_embedded_code,
     without_fences,
+    without_pod,
     without_script_and_style,
 )
 
@@ -42,3 +43,17 @@ def test_other_labels_untouched():
     text = 'doc = """\n```python\nx = 1\n```\n"""\n'
     assert remove_embedded_code("python", text) == text
     assert remove_embedded_code("markdown", text) == 'doc = """\n"""\n'
+
+
+def test_pod_blocks_removed_from_perl():
+    text = (
+        "use strict;\n\n=head1 NAME\n\nFoo - does things\n\n=cut\n\n"
+        "sub run { 1 }\n\n__END__\n\n=pod\n\nTrailing manual.\n"
+    )
+    assert without_pod(text) == "use strict;\n\n\nsub run { 1 }\n\n__END__\n\n"
+    assert remove_embedded_code("perl", text) == without_pod(text)
+
+
+def test_pod_needs_a_directive_at_line_start():
+    text = "my $x = 1;\n=cut\nprint 2;\n  =head1 not pod\n$y == 2;\n"
+    assert without_pod(text) == text

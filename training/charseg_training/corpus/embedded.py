@@ -1,9 +1,11 @@
-"""Remove code in another language from files that embed it.
+"""Remove code or prose in another language from files that embed it.
 
 A corpus file carries one label, so code embedded in it would be trained under
 the host's label. Python in a Markdown fence would then teach the model that such
 code is Markdown, against the spliced fences whose code carries its own label.
-Embedded code is therefore cut out before a file is selected.
+Embedded code is therefore cut out before a file is selected. The same holds for
+the POD documentation of Perl files: it is prose, and left in it teaches the model
+that prose is Perl.
 """
 
 from __future__ import annotations
@@ -16,6 +18,13 @@ from charseg_server.lsp.markdown import find_fences
 # closing tag appears inside a string or comment of its own code is cut short.
 _HTML_CODE = re.compile(
     r"(<(script|style)\b[^>]*>)(.*?)(</\2\s*>)", re.IGNORECASE | re.DOTALL
+)
+
+# A POD block starts with a line such as "=head1" or "=pod" and ends after the
+# next "=cut" line, or at the end of the file.
+_POD = re.compile(
+    r"^=(?!cut\b)[A-Za-z]\w*.*?(?:^=cut\b[^\n]*(?:\n|\Z)|\Z)",
+    re.MULTILINE | re.DOTALL,
 )
 
 
@@ -35,10 +44,17 @@ def without_script_and_style(text: str) -> str:
     return _HTML_CODE.sub(r"\1\4", text)
 
 
+def without_pod(text: str) -> str:
+    """Return a Perl text with its POD documentation blocks removed."""
+    return _POD.sub("", text)
+
+
 def remove_embedded_code(label: str, text: str) -> str:
     """Return ``text`` without the code that a file of ``label`` embeds."""
     if label == "markdown":
         return without_fences(text)
     if label == "html":
         return without_script_and_style(text)
+    if label == "perl":
+        return without_pod(text)
     return text
