@@ -106,6 +106,34 @@ def test_snap_keeps_tiling(text: str, cuts: list[int], reach: int) -> None:
             )
 
 
+def test_snap_keeps_min_length() -> None:
+    text = "import org.apache.spark"
+    # Snapping "import o|rg" left would leave "import " (7) before the boundary.
+    regions = two_regions(text, 8)
+    assert boundaries(snap_to_words(regions, text, 32, min_length=8)) == [10]
+    assert boundaries(snap_to_words(regions, text, 32, min_length=14)) == [8]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(alphabet="ab_1 .\n", min_size=2, max_size=60),
+    cuts=st.lists(st.integers(min_value=1, max_value=59), max_size=6),
+    min_length=st.integers(min_value=1, max_value=12),
+)
+def test_snap_never_shrinks_below_min_length(
+    text: str, cuts: list[int], min_length: int
+) -> None:
+    ends = sorted({cut for cut in cuts if cut < len(text)} | {len(text)})
+    regions, start = [], 0
+    for index, end in enumerate(ends):
+        regions.append(Region(start, end, ["python", "scala"][index % 2], 0.5))
+        start = end
+    snapped = snap_to_words(regions, text, 32, min_length)
+    check_tiling(snapped, len(text))
+    for old, new in zip(regions, snapped, strict=True):
+        assert len(new) >= min(len(old), min_length)
+
+
 def test_snap_rejects_negative_reach() -> None:
     with pytest.raises(ValueError, match="snap_reach"):
         SegmentOptions(snap_reach=-1)

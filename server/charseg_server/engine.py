@@ -126,7 +126,9 @@ class Segmenter:
                 results.append([])
                 continue
             regions = decode_summary(document, self.labels, opts)
-            regions = snap_to_words(regions, folded_text.text, opts.snap_reach)
+            regions = snap_to_words(
+                regions, folded_text.text, opts.snap_reach, opts.min_region
+            )
             results.append(folded_text.unfold(regions))
         return results
 

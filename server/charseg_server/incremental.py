@@ -99,7 +99,7 @@ class IncrementalSegmenter:
         self._trellis = trellis
         self._decoded_with = _decode_settings(opts, self.segmenter.labels)
         self.blocks_decoded = trellis.blocks_run if trellis is not None else 0
-        regions = snap_to_words(regions, folded.text, opts.snap_reach)
+        regions = snap_to_words(regions, folded.text, opts.snap_reach, opts.min_region)
         return folded.unfold(regions)
 
     def clear(self) -> None:

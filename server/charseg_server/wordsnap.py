@@ -4,7 +4,8 @@ The model labels characters, so a switch can land inside an identifier, as in
 ``import o|rg.apache``. Real text rarely changes language inside a word, so a
 boundary between two word characters moves to the nearer edge of its word. It
 stays put when neither edge lies within the reach, or when moving it would
-empty a region. Labels and confidences do not change.
+leave a region shorter than the minimum region length. Labels and confidences
+do not change.
 """
 
 from __future__ import annotations
@@ -19,18 +20,24 @@ def is_word_char(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
-def snap_to_words(regions: Sequence[Region], text: str, reach: int) -> list[Region]:
+def snap_to_words(
+    regions: Sequence[Region], text: str, reach: int, min_length: int = 1
+) -> list[Region]:
     """Return ``regions`` with each inner boundary moved to a word edge.
 
     ``reach`` is the farthest a boundary may move, in code points; 0 keeps
-    every boundary where it is.
+    every boundary where it is. No move leaves a region shorter than
+    ``min_length`` code points, and a region already shorter never shrinks.
     """
+    keep = max(min_length, 1)
     if reach <= 0 or len(regions) < 2:
         return list(regions)
     snapped: list[Region] = []
     start = regions[0].start
     for region, following in zip(regions, regions[1:], strict=False):
-        end = word_edge(text, region.end, start, following.end, reach)
+        lower = start + keep - 1
+        upper = following.end - keep + 1
+        end = word_edge(text, region.end, lower, upper, reach)
         if (start, end) == (region.start, region.end):
             snapped.append(region)
         else:
@@ -44,8 +51,8 @@ def snap_to_words(regions: Sequence[Region], text: str, reach: int) -> list[Regi
 def word_edge(text: str, boundary: int, lower: int, upper: int, reach: int) -> int:
     """Return the word edge nearest ``boundary`` strictly between the limits.
 
-    ``lower`` and ``upper`` are the start of the region before the boundary
-    and the end of the region after it. The left edge wins a tie.
+    The result lies strictly between ``lower`` and ``upper``, or is
+    ``boundary`` itself. The left edge wins a tie.
     """
     if not (is_word_char(text[boundary - 1]) and is_word_char(text[boundary])):
         return boundary

@@ -78,7 +78,9 @@ def score(documents: list[Document], labels, options: SegmentOptions) -> Scores:
     for document in documents:
         opts = replace(options, host_language=document.host)
         regions = decode_summary(document.summary, labels, opts)
-        regions = snap_to_words(regions, document.text, opts.snap_reach)
+        regions = snap_to_words(
+            regions, document.text, opts.snap_reach, opts.min_region
+        )
         pred = regions_to_ids(regions, labels, len(document.text))
         add_prediction(scores, document.truth, pred)
     return scores
