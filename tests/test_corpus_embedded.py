@@ -1,4 +1,4 @@
-"""Code embedded in Markdown and HTML files, and POD in Perl files, is cut out."""
+"""Embedded code in Markdown and HTML files, and POD in Perl files, is cut out."""
 
 from charseg_training.corpus.embedded import (
     remove_embedded_code,
@@ -45,7 +45,7 @@ def test_other_labels_untouched():
     assert remove_embedded_code("markdown", text) == 'doc = """\n"""\n'
 
 
-def test_pod_blocks_removed_from_perl():
+def test_pod_blocks_removed():
     text = (
         "use strict;\n\n=head1 NAME\n\nFoo - does things\n\n=cut\n\n"
         "sub run { 1 }\n\n__END__\n\n=pod\n\nTrailing manual.\n"
@@ -54,6 +54,6 @@ def test_pod_blocks_removed_from_perl():
     assert remove_embedded_code("perl", text) == without_pod(text)
 
 
-def test_pod_needs_a_directive_at_line_start():
+def test_pod_directive_starts_line():
     text = "my $x = 1;\n=cut\nprint 2;\n  =head1 not pod\n$y == 2;\n"
     assert without_pod(text) == text

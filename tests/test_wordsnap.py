@@ -19,6 +19,18 @@ def two_regions(text: str, boundary: int) -> list[Region]:
     ]
 
 
+def alternating_regions(text: str, cuts: list[int]) -> list[Region]:
+    """Build Python and Scala regions in turn, split at each cut inside ``text``."""
+    ends = sorted({cut for cut in cuts if cut < len(text)} | {len(text)})
+    labels = ["python", "scala"]
+    regions = []
+    start = 0
+    for index, end in enumerate(ends):
+        regions.append(Region(start, end, labels[index % 2], 0.5))
+        start = end
+    return regions
+
+
 def boundaries(regions: list[Region]) -> list[int]:
     return [region.end for region in regions[:-1]]
 
@@ -89,12 +101,7 @@ def test_snap_moved_boundary_limits_next() -> None:
     reach=st.integers(min_value=0, max_value=40),
 )
 def test_snap_keeps_tiling(text: str, cuts: list[int], reach: int) -> None:
-    ends = sorted({cut for cut in cuts if cut < len(text)} | {len(text)})
-    labels = ["python", "scala"]
-    regions, start = [], 0
-    for index, end in enumerate(ends):
-        regions.append(Region(start, end, labels[index % 2], 0.5))
-        start = end
+    regions = alternating_regions(text, cuts)
     snapped = snap_to_words(regions, text, reach)
     check_tiling(snapped, len(text))
     for old, new in zip(regions[:-1], snapped[:-1], strict=True):
@@ -108,7 +115,7 @@ def test_snap_keeps_tiling(text: str, cuts: list[int], reach: int) -> None:
 
 def test_snap_keeps_min_length() -> None:
     text = "import org.apache.spark"
-    # Snapping "import o|rg" left would leave "import " (7) before the boundary.
+    # Snapping "import o|rg" left would shorten the first region to "import " (7).
     regions = two_regions(text, 8)
     assert boundaries(snap_to_words(regions, text, 32, min_length=8)) == [10]
     assert boundaries(snap_to_words(regions, text, 32, min_length=14)) == [8]
@@ -120,14 +127,8 @@ def test_snap_keeps_min_length() -> None:
     cuts=st.lists(st.integers(min_value=1, max_value=59), max_size=6),
     min_length=st.integers(min_value=1, max_value=12),
 )
-def test_snap_never_shrinks_below_min_length(
-    text: str, cuts: list[int], min_length: int
-) -> None:
-    ends = sorted({cut for cut in cuts if cut < len(text)} | {len(text)})
-    regions, start = [], 0
-    for index, end in enumerate(ends):
-        regions.append(Region(start, end, ["python", "scala"][index % 2], 0.5))
-        start = end
+def test_snap_respects_min_length(text: str, cuts: list[int], min_length: int) -> None:
+    regions = alternating_regions(text, cuts)
     snapped = snap_to_words(regions, text, 32, min_length)
     check_tiling(snapped, len(text))
     for old, new in zip(regions, snapped, strict=True):

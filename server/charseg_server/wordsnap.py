@@ -4,7 +4,7 @@ The model labels characters, so a switch can land inside an identifier, as in
 ``import o|rg.apache``. Real text rarely changes language inside a word, so a
 boundary between two word characters moves to the nearer edge of its word. It
 stays put when neither edge lies within the reach, or when moving it would
-leave a region shorter than the minimum region length. Labels and confidences
+make a region shorter than the minimum region length. Labels and confidences
 do not change.
 """
 
@@ -26,17 +26,17 @@ def snap_to_words(
     """Return ``regions`` with each inner boundary moved to a word edge.
 
     ``reach`` is the farthest a boundary may move, in code points; 0 keeps
-    every boundary where it is. No move leaves a region shorter than
-    ``min_length`` code points, and a region already shorter never shrinks.
+    every boundary where it is. No move makes a region shorter than
+    ``min_length`` code points, and a region already shorter does not shrink.
     """
-    keep = max(min_length, 1)
     if reach <= 0 or len(regions) < 2:
         return list(regions)
+    shortest = max(min_length, 1)
     snapped: list[Region] = []
     start = regions[0].start
     for region, following in zip(regions, regions[1:], strict=False):
-        lower = start + keep - 1
-        upper = following.end - keep + 1
+        lower = start + shortest - 1
+        upper = following.end - shortest + 1
         end = word_edge(text, region.end, lower, upper, reach)
         if (start, end) == (region.start, region.end):
             snapped.append(region)
@@ -51,8 +51,8 @@ def snap_to_words(
 def word_edge(text: str, boundary: int, lower: int, upper: int, reach: int) -> int:
     """Return the word edge nearest ``boundary`` strictly between the limits.
 
-    The result lies strictly between ``lower`` and ``upper``, or is
-    ``boundary`` itself. The left edge wins a tie.
+    The result is ``boundary`` itself or lies strictly between ``lower`` and
+    ``upper``. The left edge wins a tie.
     """
     if not (is_word_char(text[boundary - 1]) and is_word_char(text[boundary])):
         return boundary

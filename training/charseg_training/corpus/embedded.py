@@ -4,8 +4,8 @@ A corpus file carries one label, so code embedded in it would be trained under
 the host's label. Python in a Markdown fence would then teach the model that such
 code is Markdown, against the spliced fences whose code carries its own label.
 Embedded code is therefore cut out before a file is selected. The same holds for
-the POD documentation of Perl files: it is prose, and left in it teaches the model
-that prose is Perl.
+the POD documentation of Perl files. POD is prose, so if it stayed in, the model
+would learn that prose is Perl.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ _HTML_CODE = re.compile(
 
 # A POD block starts with a line such as "=head1" or "=pod" and ends after the
 # next "=cut" line, or at the end of the file.
+# NOTE: Perl reads POD only where a statement may start, so a line such as
+# "=head1" inside a heredoc string is code to Perl but is cut here too.
 _POD = re.compile(
     r"^=(?!cut\b)[A-Za-z]\w*.*?(?:^=cut\b[^\n]*(?:\n|\Z)|\Z)",
     re.MULTILINE | re.DOTALL,
@@ -50,7 +52,7 @@ def without_pod(text: str) -> str:
 
 
 def remove_embedded_code(label: str, text: str) -> str:
-    """Return ``text`` without the code that a file of ``label`` embeds."""
+    """Return ``text`` without the code or POD that a file of ``label`` embeds."""
     if label == "markdown":
         return without_fences(text)
     if label == "html":
