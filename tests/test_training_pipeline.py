@@ -142,7 +142,12 @@ def test_export_without_weights_fails(tmp_path):
 
 def test_tune_sweeps_smoothing(trained_run, tmp_path, capsys):
     from charseg_training.cli import main
-    from charseg_training.tuning import HOST_PRIORS, MIN_REGIONS, PENALTIES
+    from charseg_training.tuning import (
+        HOST_PRIORS,
+        MIN_REGIONS,
+        PENALTIES,
+        SNAP_REACHES,
+    )
 
     model = tmp_path / "model.onnx"
     export = ["export", "--run", str(trained_run), "--out", str(model)]
@@ -153,11 +158,14 @@ def test_tune_sweeps_smoothing(trained_run, tmp_path, capsys):
     assert main([*tune, "--documents", "4"]) == 0
 
     rows = json.loads(out.read_text())
-    plain = [row for row in rows if row["host_prior"] is None]
-    hosted = [row for row in rows if row["host_prior"] is not None]
-    assert len(plain) == len(PENALTIES) * len(MIN_REGIONS)
+    smoothing = [row for row in rows if row["sweep"] == "smoothing"]
+    snap = [row for row in rows if row["sweep"] == "snap"]
+    hosted = [row for row in rows if row["sweep"] == "host"]
+    assert len(rows) == len(smoothing) + len(snap) + len(hosted)
+    assert len(smoothing) == len(PENALTIES) * len(MIN_REGIONS)
+    assert [row["snap_reach"] for row in snap] == list(SNAP_REACHES)
     assert [row["host_prior"] for row in hosted] == list(HOST_PRIORS)
-    for row in plain:
+    for row in smoothing + snap:
         assert 0.0 <= row["mixed"]["accuracy"] <= 1.0
         assert row["files"]["file_top1"] is not None
         assert "python_scala" not in row  # the tiny corpus has no Scala

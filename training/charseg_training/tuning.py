@@ -1,11 +1,15 @@
 """``charseg-train tune``: measure smoothing settings on the validation split.
 
 The model runs once per document and each setting only re-decodes the stored
-run summaries, so a sweep costs little more than one evaluation. Two sweeps:
+run summaries, so a sweep costs little more than one evaluation. Three sweeps,
+named in each row's ``sweep`` field:
 
-* switch penalty and minimum region length, without a host language, on the
-  ``mixed``, ``python_scala`` and ``files`` sets of ``charseg-train evaluate``;
-* the host-language prior, at the default penalty and minimum region. One set
+* ``smoothing``: switch penalty and minimum region length, without a host
+  language, on the ``mixed``, ``python_scala`` and ``files`` sets of
+  ``charseg-train evaluate``;
+* ``snap``: how far word snapping may move a boundary, at the default penalty
+  and minimum region, on the same sets;
+* ``host``: the host-language prior, at the default penalty and minimum region. One set
   is ``hosted`` documents with one embedding each (a Markdown fence, a script or
   style block in HTML, SQL in Python or Java, shell in YAML) and the outer
   language as host. The other is whole files, each with its own label as host.
@@ -41,6 +45,7 @@ log = logging.getLogger(__name__)
 PENALTIES = (0.0, 2.0, 4.0, 8.0, 16.0, 32.0)
 MIN_REGIONS = (1, 8, 24)
 HOST_PRIORS = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0)
+SNAP_REACHES = (0, 4, 8, 16, 32)
 
 
 @dataclass(frozen=True)
@@ -104,24 +109,29 @@ def document_sets(segmenter: Segmenter, corpus: Corpus, count: int, seed: int):
 
 
 def sweep(sets: dict[str, list[Document]], labels) -> list[dict]:
-    """Score every setting of both sweeps and return one row per setting."""
+    """Score every setting of the three sweeps and return one row per setting."""
     rows = []
     plain = ("mixed", "python_scala", "files")
     for penalty in PENALTIES:
         for min_region in MIN_REGIONS:
             options = SegmentOptions(switch_penalty=penalty, min_region=min_region)
-            rows.append(_row(sets, plain, labels, options))
+            rows.append(_row("smoothing", sets, plain, labels, options))
+    for reach in SNAP_REACHES:
+        options = SegmentOptions(snap_reach=reach)
+        rows.append(_row("snap", sets, plain, labels, options))
     for prior in HOST_PRIORS:
         options = SegmentOptions(host_prior=prior)
-        rows.append(_row(sets, ("hosted", "files_hosted"), labels, options))
+        rows.append(_row("host", sets, ("hosted", "files_hosted"), labels, options))
     return rows
 
 
-def _row(sets, names, labels, options: SegmentOptions) -> dict:
+def _row(sweep_name: str, sets, names, labels, options: SegmentOptions) -> dict:
     row = {
+        "sweep": sweep_name,
         "switch_penalty": options.switch_penalty,
         "min_region": options.min_region,
-        "host_prior": options.host_prior if "hosted" in names else None,
+        "snap_reach": options.snap_reach,
+        "host_prior": options.host_prior if sweep_name == "host" else None,
     }
     for name in names:
         if name not in sets:
@@ -157,33 +167,29 @@ def tune(
 
 
 def markdown(rows: list[dict]) -> str:
-    """Format the rows as two Markdown tables."""
+    """Format the rows as one Markdown table per sweep."""
+    plain_columns = (
+        "| mixed accuracy | mixed boundary F1 | python_scala accuracy "
+        "| python_scala boundary F1 | file top-1 |"
+    )
     lines = [
-        "| switch penalty | min region | mixed accuracy | mixed boundary F1 "
-        "| python_scala accuracy | python_scala boundary F1 | file top-1 |",
+        "| switch penalty | min region " + plain_columns,
         "|---|---|---|---|---|---|---|",
     ]
-    for row in rows:
-        if row["host_prior"] is not None:
-            continue
-        pair = row.get("python_scala", {})
+    for row in _of_sweep(rows, "smoothing"):
         lines.append(
-            f"| {row['switch_penalty']:g} | {row['min_region']} "
-            f"| {_pct(row['mixed']['accuracy'])} "
-            f"| {row['mixed']['boundary_f1']:.3f} "
-            f"| {_pct(pair.get('accuracy'))} "
-            f"| {_fmt(pair.get('boundary_f1'))} "
-            f"| {_pct(row['files']['file_top1'])} |"
+            f"| {row['switch_penalty']:g} | {row['min_region']} {_plain_cells(row)}"
         )
+    lines += ["", "| snap reach " + plain_columns, "|---|---|---|---|---|---|"]
+    for row in _of_sweep(rows, "snap"):
+        lines.append(f"| {row['snap_reach']} {_plain_cells(row)}")
     lines += [
         "",
         "| host prior | hosted accuracy | hosted boundary F1 "
         "| file accuracy with host | file top-1 with host |",
         "|---|---|---|---|---|",
     ]
-    for row in rows:
-        if row["host_prior"] is None:
-            continue
+    for row in _of_sweep(rows, "host"):
         lines.append(
             f"| {row['host_prior']:g} | {_pct(row['hosted']['accuracy'])} "
             f"| {row['hosted']['boundary_f1']:.3f} "
@@ -191,6 +197,21 @@ def markdown(rows: list[dict]) -> str:
             f"| {_pct(row['files_hosted']['file_top1'])} |"
         )
     return "\n".join(lines)
+
+
+def _of_sweep(rows: list[dict], name: str) -> list[dict]:
+    return [row for row in rows if row["sweep"] == name]
+
+
+def _plain_cells(row: dict) -> str:
+    pair = row.get("python_scala", {})
+    return (
+        f"| {_pct(row['mixed']['accuracy'])} "
+        f"| {row['mixed']['boundary_f1']:.3f} "
+        f"| {_pct(pair.get('accuracy'))} "
+        f"| {_fmt(pair.get('boundary_f1'))} "
+        f"| {_pct(row['files']['file_top1'])} |"
+    )
 
 
 def _pct(value) -> str:
