@@ -7,6 +7,7 @@ from charseg_server.lsp.settings import (
     parse_settings,
     section_of,
     settings_to_json,
+    unknown_language_ids,
 )
 
 
@@ -86,10 +87,36 @@ def test_empty_model_path_means_bundled_model():
 
 
 def test_section_of_accepts_wrapped_and_bare_objects():
-    assert section_of({"charseg": {"minRegion": 2}}) == {"minRegion": 2}
-    assert section_of({"minRegion": 2}) == {"minRegion": 2}
-    assert section_of(None) == {}
-    assert section_of([1]) == {}
+    assert section_of({"charseg": {"minRegion": 2}}, "x") == ({"minRegion": 2}, [])
+    assert section_of({"minRegion": 2}, "x") == ({"minRegion": 2}, [])
+    assert section_of(None, "x") == ({}, [])
+
+
+@pytest.mark.parametrize(
+    ("options", "kind"),
+    [("str", "a string"), (5, "a number"), ([1], "a list"), (True, "a boolean")],
+)
+def test_section_of_warns_about_non_objects(options, kind):
+    section, warnings = section_of(options, "initializationOptions")
+    assert section == {}
+    assert warnings == [
+        f"initializationOptions is {kind}, not an object, so it is ignored"
+    ]
+    section, warnings = section_of({"charseg": options}, "initializationOptions")
+    assert section == {}
+    assert warnings == [
+        f"initializationOptions: charseg is {kind}, not an object, so it is ignored"
+    ]
+
+
+def test_unknown_ignored_languages_are_named():
+    from charseg_server.contract import LABELS
+    from charseg_server.lsp.languages import label_for_language_id
+
+    settings = Settings(ignore_languages=("sql", "bash", "klingon"))
+    warnings = unknown_language_ids(settings, LABELS, label_for_language_id)
+    assert len(warnings) == 1
+    assert "'klingon' is not a language the model labels" in warnings[0]
 
 
 def test_settings_to_json_uses_setting_keys():

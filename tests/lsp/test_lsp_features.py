@@ -4,6 +4,7 @@ Expectations are computed from the regions the server published, so the tests ho
 for any model.
 """
 
+import pytest
 from lsp_harness import (
     MARKDOWN_TEXT,
     MIXED_FILE,
@@ -241,19 +242,46 @@ async def test_configuration_change_not_an_object():
         )
         second = session.diagnostics(MD_URI)[-1]
         log = session.log_text()
-    assert "didChangeConfiguration settings is int, not an object" in log
+    assert "didChangeConfiguration settings is a number, not an object" in log
+    assert "pulling the settings from the client" in log
     assert list(second.diagnostics) == [], "the pulled settings apply"
 
 
 async def test_invalid_settings_are_named_in_warnings():
-    options = {"debounceMs": "fast", "inlayHint": "all", "minRegion": 0}
+    options = {
+        "debounceMs": "fast",
+        "inlayHint": "all",
+        "minRegion": 0,
+        "ignoreLanguages": ["sql", "klingon"],
+    }
     async with lsp_session(initialization_options=options) as session:
         session.open(PY_URI, MIXED_FILE.read_text(), "python")
         await session.wait_regions(PY_URI, 1)
+        session.client.workspace_did_change_configuration(
+            types.DidChangeConfigurationParams(settings={"charseg": {"minRegion": 30}})
+        )
+        await session.wait_for(
+            lambda: "'minRegion': 30" in session.log_text(), what="the new settings"
+        )
         log = session.log_text()
     assert "invalid value 'fast' for setting charseg.debounceMs" in log
     assert "unknown setting charseg.inlayHint is ignored" in log
     assert "invalid value 0 for setting charseg.minRegion" in log
+    assert "'klingon' is not a language the model labels" in log
+    assert "'sql' is not" not in log
+    # initializationOptions are checked once, not again on each settings change.
+    assert log.count("invalid value 'fast'") == 1
+    assert log.count("'klingon' is not") == 1
+
+
+@pytest.mark.parametrize("options", ["fast", 5, [1], {"charseg": [1]}])
+async def test_initialization_options_that_are_not_objects_warn(options):
+    async with lsp_session(initialization_options=options) as session:
+        session.open(PY_URI, MIXED_FILE.read_text(), "python")
+        await session.wait_regions(PY_URI, 1)
+        log = session.log_text()
+    assert "initializationOptions" in log
+    assert "not an object, so it is ignored" in log
 
 
 async def test_model_path_change_reloads_model(tmp_path):

@@ -29,6 +29,7 @@ from charseg_server.lsp.documents import DocumentStore
 from charseg_server.lsp.hover import build_hover
 from charseg_server.lsp.inference import InferenceHost
 from charseg_server.lsp.inlay_hints import build_inlay_hints
+from charseg_server.lsp.languages import label_for_language_id
 from charseg_server.lsp.logs import (
     PACKAGE_LOGGER,
     ClientLogHandler,
@@ -46,6 +47,7 @@ from charseg_server.lsp.settings import (
     parse_settings,
     section_of,
     settings_to_json,
+    unknown_language_ids,
 )
 
 logger = logging.getLogger(__name__)
@@ -70,11 +72,10 @@ class CharsegLanguageServer(LanguageServer):
             converter_factory=strict_converter,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
         )
-        #: Defaults with the command-line options applied. Every settings update
-        #: starts from these.
+        #: Defaults with the command-line options and initializationOptions
+        #: applied. Every settings update starts from these.
         self.base_settings = base_settings
         self.settings = base_settings
-        self.initialization_options: dict[str, Any] = {}
         self.documents = DocumentStore()
         self.inference = InferenceHost()
         self.scheduler = AnalysisScheduler(
@@ -91,6 +92,7 @@ class CharsegLanguageServer(LanguageServer):
         self.notices: dict[str, Status] = {}
         self.shutdown_requested = False
         self._loaded_model_key: tuple[str | None, str] | None = None
+        self._checked_ignore_key: tuple | None = None
 
     def report_server_error(self, error: Exception, source: type) -> None:
         """Log an error outside any handler, such as a malformed message.
@@ -120,15 +122,30 @@ class CharsegLanguageServer(LanguageServer):
 
     async def apply_settings(self, section: dict[str, Any]) -> None:
         """Validate and apply a ``charseg`` settings section, then re-analyse."""
-        raw = {**self.initialization_options, **section}
-        settings, warnings = parse_settings(raw, self.base_settings)
+        settings, warnings = parse_settings(section, self.base_settings)
         for warning in warnings:
             logger.warning(warning)
         self.settings = settings
         logger.info("settings: %s", settings_to_json(settings))
         if settings.model_key != self._loaded_model_key:
             await self.load_model()
+        self._check_ignored_languages()
         self.scheduler.schedule_all()
+
+    def _check_ignored_languages(self) -> None:
+        """Warn once per setting value about ignoreLanguages ids the model lacks."""
+        model = self.inference.model
+        if model is None:
+            return
+        labels = tuple(model.labels)
+        key = (self.settings.ignore_languages, labels)
+        if key == self._checked_ignore_key:
+            return
+        self._checked_ignore_key = key
+        for warning in unknown_language_ids(
+            self.settings, labels, label_for_language_id
+        ):
+            logger.warning(warning)
 
     def refresh_inlay_hints(self) -> None:
         """Ask the client to request inlay hints again, if it supports that."""
@@ -155,7 +172,10 @@ class CharsegLanguageServer(LanguageServer):
             )
             return {}
         first = result[0] if result else None
-        return dict(section_of(first))
+        section, warnings = section_of(first, "the workspace/configuration result")
+        for warning in warnings:
+            logger.warning(warning)
+        return dict(section)
 
     async def load_model(self) -> None:
         """Load the model the settings name; on failure, tell the user and go on."""
@@ -279,7 +299,12 @@ def initialize(ls: CharsegLanguageServer, params: types.InitializeParams) -> Non
     """``initialize``: start logging to the client and read initializationOptions."""
     ls.client_log.attach(asyncio.get_running_loop())
     logging.getLogger(PACKAGE_LOGGER).addHandler(ls.client_log)
-    ls.initialization_options = dict(section_of(params.initialization_options))
+    section, warnings = section_of(
+        params.initialization_options, "initializationOptions"
+    )
+    ls.base_settings, more = parse_settings(section, ls.base_settings)
+    for warning in warnings + more:
+        logger.warning(warning)
     client = params.client_info.name if params.client_info else "an unnamed client"
     logger.info(
         "charseg-lsp %s started for %s, position encoding %s",
@@ -368,12 +393,10 @@ async def did_change_configuration(
     if isinstance(sent, dict) and isinstance(sent.get(SECTION), dict):
         section = dict(sent[SECTION])
     else:
-        if sent is not None and not isinstance(sent, dict):
-            logger.warning(
-                "didChangeConfiguration settings is %s, not an object, so the settings "
-                "are pulled instead",
-                type(sent).__name__,
-            )
+        if sent is not None:
+            _, warnings = section_of(sent, "didChangeConfiguration settings")
+            for warning in warnings:
+                logger.warning("%s; pulling the settings from the client", warning)
         section = await ls.pull_settings()
     await ls.apply_settings(section)
     ls.refresh_inlay_hints()

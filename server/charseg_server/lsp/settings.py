@@ -124,17 +124,49 @@ _VALIDATORS = {
 }
 
 
-def section_of(options: Any) -> Mapping[str, Any]:
-    """Return the ``charseg`` section of a settings object.
+def section_of(options: Any, source: str) -> tuple[Mapping[str, Any], list[str]]:
+    """Return the ``charseg`` section of a settings object, with warnings.
 
-    Clients send either ``{"charseg": {...}}`` or the section itself.
+    Clients send either ``{"charseg": {...}}`` or the section itself. Anything
+    that is not an object (``None`` aside) gives an empty section and a warning
+    that names ``source``, such as ``initializationOptions``.
     """
+    if options is None:
+        return {}, []
     if not isinstance(options, Mapping):
-        return {}
-    inner = options.get(SECTION)
+        return {}, [
+            f"{source} is {_json_type(options)}, not an object, so it is ignored"
+        ]
+    if SECTION not in options:
+        return options, []
+    inner = options[SECTION]
     if isinstance(inner, Mapping):
-        return inner
-    return options
+        return inner, []
+    return {}, [
+        f"{source}: {SECTION} is {_json_type(inner)}, not an object, so it is ignored"
+    ]
+
+
+def unknown_language_ids(
+    settings: Settings, labels: tuple[str, ...], label_of
+) -> list[str]:
+    """Return a warning per ``ignoreLanguages`` entry that matches no label.
+
+    ``label_of(language_id, labels)`` maps an id to a label or None.
+    """
+    return [
+        f"{SECTION}.ignoreLanguages: {name!r} is not a language the model "
+        "labels, so it has no effect"
+        for name in settings.ignore_languages
+        if label_of(name, labels) is None
+    ]
+
+
+def _json_type(value: Any) -> str:
+    names = {bool: "a boolean", str: "a string", list: "a list", type(None): "null"}
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return "a number"
+    return names.get(type(value), type(value).__name__)
 
 
 def parse_settings(
