@@ -109,9 +109,33 @@ def test_segment_jsonl_from_stdin(capsys, monkeypatch, caplog):
     assert "JSON object" in records[3]["error"]
     assert records[4]["regions"][-1][1] == 5
     assert records[5]["regions"] == []
-    assert "exceeds the limit" in records[6]["error"]
+    assert records[6]["error"].startswith("line 8: document of 50 characters")
+    assert "SegmentOptions" not in records[6]["error"]
     assert "invalid UTF-8" in records[7]["error"]
     assert "line 2: invalid JSON" in caplog.text
+
+
+def test_segment_jsonl_rejects_non_finite_numbers(capsys, monkeypatch):
+    data = b'{"id": NaN, "text": "b"}\n{"id": 1e400, "text": "a"}\n'
+    data += b'{"id": -Infinity, "text": "c"}\n{"id": 2.5, "text": "d"}\n'
+    feed_stdin(monkeypatch, data)
+    status, out, _ = run_cli(capsys, "segment", *CPU, "--format", "jsonl", "-")
+    assert status == 1
+    lines = out.splitlines()
+    # Strict JSON: NaN and Infinity would fail here.
+    records = [json.loads(line, parse_constant=pytest.fail) for line in lines]
+    assert [record["id"] for record in records] == [None, None, None, 2.5]
+    assert "line 1: invalid JSON: NaN is not a JSON value" in records[0]["error"]
+    assert "line 2: invalid JSON: number 1e400 is out of range" in records[1]["error"]
+    assert "-Infinity is not a JSON value" in records[2]["error"]
+    assert records[3]["regions"][-1][1] == 1
+
+
+def test_segment_jsonl_skips_byte_order_mark(capsys, monkeypatch):
+    feed_stdin(monkeypatch, b'\xef\xbb\xbf{"id": 1, "text": "ok"}\n')
+    status, out, _ = run_cli(capsys, "segment", *CPU, "--format", "jsonl", "-")
+    assert status == 0
+    assert json.loads(out)["regions"][-1][1] == 2
 
 
 def test_segment_jsonl_file_and_out(capsys, tmp_path):
@@ -162,6 +186,18 @@ def test_segment_html_with_truth(capsys, source_file, tmp_path):
     assert f"true label {first.label}" in page
     if first.end < len(text):
         assert "wrong" in page
+
+
+def test_truth_with_unknown_label_warns(capsys, source_file, tmp_path, caplog):
+    path, text = source_file
+    truth = tmp_path / "truth.json"
+    truth.write_text(json.dumps([[0, len(text), "klingon"]]))
+    status, page, _ = run_cli(
+        capsys, "segment", *CPU, "--format", "html", "--truth", str(truth), str(path)
+    )
+    assert status == 0
+    assert "Character accuracy" in page
+    assert "--truth: label 'klingon' is none of the model's labels" in caplog.text
 
 
 def test_segment_stdin(capsys, monkeypatch):
@@ -327,6 +363,34 @@ def test_huge_input_rejected_before_reading(capsys, tmp_path):
     assert status == 1
     assert "longer than the limit of 10 characters" in err
     assert "--max-chars" in err
+
+
+def test_huge_limit_reads_only_the_input(capsys, source_file):
+    path, text = source_file
+    for limit in ("9999999999999999", "99999999999999999999"):
+        status, out, err = run_cli(
+            capsys, "segment", *CPU, "--max-chars", limit, str(path)
+        )
+        assert (status, err) == (0, "")
+        assert regions_of(out)[-1].end == len(text)
+
+
+def test_byte_order_mark_is_dropped(capsys, source_file, tmp_path):
+    path, text = source_file
+    marked = tmp_path / "marked.py"
+    marked.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    _, plain, _ = run_cli(capsys, "segment", *CPU, str(path))
+    status, with_mark, _ = run_cli(capsys, "segment", *CPU, str(marked))
+    assert status == 0
+    assert regions_of(with_mark) == regions_of(plain)
+    assert regions_of(with_mark)[-1].end == len(text)
+
+
+def test_too_many_threads_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(["segment", "--threads", "100000"])
+    assert caught.value.code == 2
+    assert "must be <= 256" in capsys.readouterr().err
 
 
 def test_truth_needs_html(capsys, source_file, tmp_path):

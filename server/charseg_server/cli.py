@@ -27,11 +27,13 @@ from .lsp.languages import label_for_language_id
 from .model import PROVIDERS, Model, ModelLoadError, available_providers
 from .regions import Region
 from .render import render_ansi, render_ansi_legend, render_html
-from .textio import InputError, load_truth, read_text
+from .textio import InputError, load_truth, read_text, too_large_message
 
 log = logging.getLogger("charseg")
 
 FORMATS = ("text", "json", "jsonl", "html")
+#: Most CPU threads per model call that ``--threads`` accepts.
+MAX_THREADS = 256
 DEFAULTS = SegmentOptions()
 
 
@@ -85,7 +87,7 @@ def _add_model_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--threads",
-        type=_positive_int,
+        type=_thread_count,
         metavar="N",
         help="CPU threads per model call (default: onnxruntime's choice)",
     )
@@ -196,6 +198,13 @@ def _positive_int(value: str) -> int:
     return number
 
 
+def _thread_count(value: str) -> int:
+    number = _positive_int(value)
+    if number > MAX_THREADS:
+        raise argparse.ArgumentTypeError(f"must be <= {MAX_THREADS}, got {number}")
+    return number
+
+
 def _non_negative_int(value: str) -> int:
     number = _parse_number(value, int)
     if number < 0:
@@ -220,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
             return run_info(args)
         return run_segment(args)
     except DocumentTooLargeError as exc:
-        return _fail(f"{exc}; raise the limit with --max-chars N")
+        return _fail(too_large_message(exc))
     except (ModelLoadError, InputError, CommandError) as exc:
         return _fail(str(exc))
     except BrokenPipeError:
@@ -334,6 +343,12 @@ def _format_document(
         }
         return json.dumps(document, indent=1) + "\n"
     truth = load_truth(args.truth, len(text)) if args.truth else None
+    for label in sorted({span[2] for span in truth or ()} - set(model.labels)):
+        log.warning(
+            "--truth: label %r is none of the model's labels, so all of its "
+            "characters count as errors",
+            label,
+        )
     name = "standard input" if args.file == "-" else Path(args.file).name
     details = f"{len(text):,} characters, model {model.path} on {model.provider}"
     return render_html(text, regions, title=name, details=details, truth=truth)

@@ -7,12 +7,15 @@ line that cannot be processed. Processing continues after an error.
 
 from __future__ import annotations
 
+import codecs
 import json
 import logging
+import math
 from collections.abc import Iterable
 from typing import BinaryIO
 
 from .engine import DocumentTooLargeError, Segmenter, SegmentOptions, check_size
+from .textio import too_large_message
 
 log = logging.getLogger(__name__)
 
@@ -28,12 +31,12 @@ def parse_line(line: bytes, number: int, errors: str = "strict") -> tuple[object
     ``errors`` is the UTF-8 decoding mode: ``strict`` or ``replace``.
     """
     try:
-        record = json.loads(line.decode("utf-8", errors=errors))
+        record = _strict_json(line.decode("utf-8", errors=errors))
     except UnicodeDecodeError as exc:
         raise ValueError(
             f"line {number}: invalid UTF-8 at byte offset {exc.start} of the line"
         ) from exc
-    except json.JSONDecodeError as exc:
+    except ValueError as exc:
         raise ValueError(f"line {number}: invalid JSON: {exc}") from exc
     if not isinstance(record, dict):
         raise ValueError(f"line {number}: expected a JSON object with id and text")
@@ -42,11 +45,28 @@ def parse_line(line: bytes, number: int, errors: str = "strict") -> tuple[object
     return record.get("id"), record["text"]
 
 
+def _strict_json(text: str) -> object:
+    """Parse JSON, rejecting NaN, Infinity and numbers too large for a float,
+    which Python's parser accepts but JSON does not allow."""
+    return json.loads(text, parse_constant=_reject_constant, parse_float=_finite)
+
+
+def _reject_constant(name: str) -> object:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _finite(literal: str) -> float:
+    number = float(literal)
+    if not math.isfinite(number):
+        raise ValueError(f"number {literal} is out of range")
+    return number
+
+
 def _record_id(line: bytes) -> object:
     """Return the id of a line that failed to parse fully, if it has one."""
     try:
-        record = json.loads(line.decode("utf-8", errors="replace"))
-    except json.JSONDecodeError:
+        record = _strict_json(line.decode("utf-8", errors="replace"))
+    except ValueError:
         return None
     return record.get("id") if isinstance(record, dict) else None
 
@@ -67,12 +87,14 @@ def process_jsonl(
     chars = 0
     done = failed = 0
     for number, line in enumerate(lines, start=1):
+        if number == 1:
+            line = line.removeprefix(codecs.BOM_UTF8)
         if not line.strip():
             continue
         try:
             doc_id, text = parse_line(line, number, errors)
-            check_size(text, options)
-        except (ValueError, DocumentTooLargeError) as exc:
+            _check_size(text, options, number)
+        except ValueError as exc:
             log.warning("jsonl: %s", exc)
             pending.append({"id": _record_id(line), "error": str(exc)})
             failed += 1
@@ -85,6 +107,13 @@ def process_jsonl(
             pending, texts, chars = [], [], 0
     done += _flush(pending, texts, segmenter, options, out)
     return done, failed
+
+
+def _check_size(text: str, options: SegmentOptions, number: int) -> None:
+    try:
+        check_size(text, options)
+    except DocumentTooLargeError as exc:
+        raise ValueError(f"line {number}: {too_large_message(exc)}") from exc
 
 
 def _flush(

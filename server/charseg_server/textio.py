@@ -7,10 +7,14 @@ import json
 import sys
 from typing import BinaryIO
 
+from .engine import DocumentTooLargeError
+
 #: Bytes inspected to tell binary input from text.
 BINARY_SNIFF_BYTES = 65536
 #: Share of NUL bytes in the inspected prefix above which input counts as binary.
 BINARY_NUL_SHARE = 0.01
+#: Bytes read at a time from a file with a size limit.
+READ_CHUNK_BYTES = 1 << 20
 
 
 class InputError(Exception):
@@ -47,16 +51,35 @@ def read_bytes(path: str, max_bytes: int | None = None) -> bytes:
 
 
 def _read_limited(stream: BinaryIO, max_bytes: int | None) -> bytes:
+    """Read at most ``max_bytes + 1`` bytes, in chunks, so that a huge limit
+    costs no more memory than the input itself."""
     if max_bytes is None:
         return stream.read()
-    return stream.read(max_bytes + 1)
+    chunks = []
+    size = 0
+    while size <= max_bytes:
+        chunk = stream.read(min(READ_CHUNK_BYTES, max_bytes + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+def too_large_message(error: DocumentTooLargeError) -> str:
+    """Describe a document over ``--max-chars`` in the command line's terms."""
+    return (
+        f"document of {error.length:,} characters exceeds the limit of "
+        f"{error.limit:,} characters; raise the limit with --max-chars N"
+    )
 
 
 def decode_text(data: bytes, name: str, errors: str = "strict") -> str:
     """Decode UTF-8 ``data``, rejecting binary data and (by default) invalid bytes.
 
     Data counts as binary when over 1% of its first 64 KiB are NUL bytes, or
-    when it has a NUL byte there and is not valid UTF-8.
+    when it has a NUL byte there and is not valid UTF-8. A UTF-8 byte order
+    mark is dropped, as editors hide it, so that offsets match theirs.
 
     Args:
         data: the file content.
@@ -69,6 +92,7 @@ def decode_text(data: bytes, name: str, errors: str = "strict") -> str:
             f"{name}: starts with a UTF-16 byte order mark; charseg reads UTF-8 "
             "text, so convert it first (for example: iconv -f UTF-16 -t UTF-8)"
         )
+    data = data.removeprefix(codecs.BOM_UTF8)
     head = data[:BINARY_SNIFF_BYTES]
     nul_count = head.count(b"\x00")
     nul_bytes = "1 NUL byte" if nul_count == 1 else f"{nul_count:,} NUL bytes"

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 from lsp_harness import (
     MARKDOWN_TEXT,
     MIXED_FILE,
@@ -280,6 +281,26 @@ def test_tcp_port_in_use_is_one_line_error():
         )
     assert result.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("port", "message"),
+    [
+        ("70000", "must be from 1 to 65535, got 70000"),
+        ("-1", "must be from 1 to 65535, got -1"),
+        ("http", "expected an integer, got 'http'"),
+    ],
+)
+def test_tcp_port_out_of_range_is_usage_error(port, message):
+    result = subprocess.run(
+        [sys.executable, "-m", "charseg_server.lsp", "--tcp", "--port", port],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert message in result.stderr
     assert "Traceback" not in result.stderr
 
 

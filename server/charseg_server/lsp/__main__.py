@@ -43,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--port",
-        type=int,
+        type=_port,
         default=DEFAULT_PORT,
         help="port to listen on with --tcp (default: %(default)s)",
     )
@@ -79,6 +79,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--version", action="version", version=f"charseg-lsp {__version__}"
     )
     return parser
+
+
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected an integer, got {value!r}"
+        ) from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"must be from 1 to 65535, got {port}")
+    return port
 
 
 def main(argv: list[str] | None = None) -> int:
