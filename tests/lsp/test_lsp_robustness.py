@@ -202,6 +202,45 @@ def test_malformed_messages_get_errors_not_popups():
     assert " ERROR " not in log
 
 
+def test_requests_out_of_lifecycle_get_errors():
+    hover = {
+        "textDocument": {"uri": SMALL_URI},
+        "position": {"line": 0, "character": 0},
+    }
+    initialize = {"capabilities": {}}
+    session = [
+        {"jsonrpc": "2.0", "id": 1, "method": "textDocument/hover", "params": hover},
+        {"jsonrpc": "2.0", "id": 2, "method": "initialize", "params": initialize},
+        {"jsonrpc": "2.0", "method": "initialized", "params": {}},
+        {"jsonrpc": "2.0", "id": 3, "method": "initialize", "params": initialize},
+        {"jsonrpc": "2.0", "id": 4, "method": "shutdown"},
+        {"jsonrpc": "2.0", "id": 5, "method": "textDocument/hover", "params": hover},
+        {"jsonrpc": "2.0", "id": 6, "method": "shutdown"},
+        {"jsonrpc": "2.0", "method": "exit"},
+    ]
+    result = subprocess.run(
+        [*SERVER_COMMAND],
+        input=b"".join(frame(message) for message in session),
+        capture_output=True,
+        timeout=60,
+    )
+    replies = {m["id"]: m for m in read_frames(result.stdout) if "id" in m}
+    assert replies[1]["error"]["code"] == -32002
+    assert "capabilities" in replies[2]["result"]
+    assert replies[3]["error"]["code"] == -32600
+    assert "result" in replies[4]
+    assert replies[5]["error"]["code"] == -32600
+    assert replies[6]["error"]["code"] == -32600
+    assert result.returncode == 0
+    log = result.stderr.decode()
+    assert "rejected request 1 (textDocument/hover): ServerNotInitialized" in log
+    assert (
+        "rejected request 3 (initialize): Invalid Request: already initialized" in log
+    )
+    assert "rejected request 5 (textDocument/hover): Invalid Request: the server" in log
+    assert "Traceback" not in log
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -9,7 +9,11 @@ from typing import Any
 from cattrs import transform_error
 from cattrs.errors import ClassValidationError
 from lsprotocol import types
-from pygls.exceptions import JsonRpcException, JsonRpcInvalidRequest
+from pygls.exceptions import (
+    JsonRpcException,
+    JsonRpcInvalidRequest,
+    JsonRpcServerNotInitialized,
+)
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
 from charseg_server.lsp.positions import choose_position_encoding
@@ -18,7 +22,7 @@ logger = logging.getLogger(__name__)
 
 
 class CharsegProtocol(LanguageServerProtocol):
-    """pygls's protocol with three changes.
+    """pygls's protocol with four changes.
 
     * The position encoding follows :func:`choose_position_encoding` (UTF-16 unless
       the client does not offer it) instead of pygls's first-offered rule.
@@ -30,7 +34,15 @@ class CharsegProtocol(LanguageServerProtocol):
       pygls only reports such a message as a server error, so the client would
       wait for the response forever. Each such message, and each message that
       is not a JSON-RPC object, is logged as one warning line with the reason.
+    * Requests out of the LSP lifecycle get the error the specification names:
+      ServerNotInitialized before ``initialize``, Invalid Request for a second
+      ``initialize`` or any request after ``shutdown``. pygls answers the first
+      two as usual and leaves requests after ``shutdown`` without a response.
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._initialize_received = False
 
     def structure_message(self, data: dict[str, Any]):
         method = data.get("method")
@@ -74,7 +86,31 @@ class CharsegProtocol(LanguageServerProtocol):
                 "dropped a message that is not a JSON-RPC object: %.80r", message
             )
             return None
+        method = getattr(message, "method", None)
+        if method is not None and hasattr(message, "id"):
+            error = self._lifecycle_error(method)
+            if error is not None:
+                logger.warning(
+                    "rejected request %s (%s): %s", message.id, method, error.message
+                )
+                self._send_response(message.id, error=error.to_response_error())
+                return None
         return super().handle_message(message)
+
+    def _lifecycle_error(self, method: str) -> JsonRpcException | None:
+        """Return the error for a request that the lifecycle forbids now, or None."""
+        if self._shutdown:
+            return JsonRpcInvalidRequest("Invalid Request: the server is shutting down")
+        if method == types.INITIALIZE:
+            if self._initialize_received:
+                return JsonRpcInvalidRequest("Invalid Request: already initialized")
+            self._initialize_received = True
+            return None
+        if not self._initialize_received:
+            return JsonRpcServerNotInitialized(
+                "ServerNotInitialized: initialize must come first"
+            )
+        return None
 
     @lsp_method(types.INITIALIZE)
     def lsp_initialize(self, params: types.InitializeParams):
