@@ -79,11 +79,12 @@ def test_segment_jsonl_from_stdin(capsys, monkeypatch, caplog):
         json.dumps({"id": "two", "text": 5}),
         json.dumps(["no", "object"]),
         "",
-        json.dumps({"id": {"nested": True}, "text": "a\u0000b\ud800c"}),
+        json.dumps({"id": {"nested": True}, "text": "ab\ud800c"}),
         json.dumps({"id": 4, "text": ""}),
         json.dumps({"id": 5, "text": "x" * 50}),
     ]
     data = "\n".join(lines).encode() + b"\n" + b'{"id": 6, "text": "\xff"}\n'
+    data += json.dumps({"id": 7, "text": "a\u0000\u0000b"}).encode() + b"\n"
     feed_stdin(monkeypatch, data)
 
     status, out, _ = run_cli(
@@ -101,17 +102,22 @@ def test_segment_jsonl_from_stdin(capsys, monkeypatch, caplog):
         4,
         5,
         6,
+        7,
     ]
     assert records[0]["regions"][0][:2] == [0, records[0]["regions"][0][1]]
     assert records[0]["regions"][-1][1] == 23
     assert "invalid JSON" in records[1]["error"]
     assert "'text'" in records[2]["error"]
     assert "JSON object" in records[3]["error"]
-    assert records[4]["regions"][-1][1] == 5
+    assert records[4]["regions"][-1][1] == 4
     assert records[5]["regions"] == []
     assert records[6]["error"].startswith("line 8: document of 50 characters")
     assert "SegmentOptions" not in records[6]["error"]
     assert "invalid UTF-8" in records[7]["error"]
+    assert (
+        "line 10: text looks binary (50% of its characters are NUL)"
+        in (records[8]["error"])
+    )
     assert "line 2: invalid JSON" in caplog.text
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import BinaryIO
 
 from .engine import DocumentTooLargeError, Segmenter, SegmentOptions, check_size
-from .textio import too_large_message
+from .textio import binary_reason, too_large_message
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ def process_jsonl(
             continue
         try:
             doc_id, text = parse_line(line, number, errors)
-            _check_size(text, options, number)
+            _check_text(text, options, number)
         except ValueError as exc:
             log.warning("jsonl: %s", exc)
             pending.append({"id": _record_id(line), "error": str(exc)})
@@ -109,11 +109,15 @@ def process_jsonl(
     return done, failed
 
 
-def _check_size(text: str, options: SegmentOptions, number: int) -> None:
+def _check_text(text: str, options: SegmentOptions, number: int) -> None:
+    """Apply the checks that files get: the size limit and binary content."""
     try:
         check_size(text, options)
     except DocumentTooLargeError as exc:
         raise ValueError(f"line {number}: {too_large_message(exc)}") from exc
+    binary = binary_reason(text)
+    if binary is not None:
+        raise ValueError(f"line {number}: text looks binary ({binary})")
 
 
 def _flush(

@@ -66,6 +66,18 @@ def _read_limited(stream: BinaryIO, max_bytes: int | None) -> bytes:
     return b"".join(chunks)
 
 
+def binary_reason(text: str) -> str | None:
+    """Say why decoded ``text`` counts as binary, or return None for text.
+
+    Text counts as binary when at least 1% of its characters are NUL. Text
+    files have none; a stray NUL in a large text still gets analysed.
+    """
+    nul_count = text.count("\x00")
+    if nul_count and nul_count >= BINARY_NUL_SHARE * len(text):
+        return f"{nul_count / len(text):.0%} of its characters are NUL"
+    return None
+
+
 def too_large_message(error: DocumentTooLargeError) -> str:
     """Describe a document over ``--max-chars`` in the command line's terms."""
     return (

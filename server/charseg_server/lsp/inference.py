@@ -19,12 +19,9 @@ from charseg_server.lsp.languages import PROSE_LABELS, label_for_language_id
 from charseg_server.lsp.positions import LineIndex
 from charseg_server.lsp.settings import Settings
 from charseg_server.model import Model
+from charseg_server.textio import binary_reason
 
 logger = logging.getLogger(__name__)
-
-#: A document is treated as binary when at least this share of its characters are
-#: NUL. Text files have none; a stray NUL in a large text still gets analysed.
-BINARY_NUL_SHARE = 0.01
 
 
 class InferenceHost:
@@ -100,12 +97,9 @@ class InferenceHost:
         text = snapshot.text
         if len(text) > settings.max_document_size:
             return result(Status.TOO_LARGE, detail=f"{len(text):,} characters")
-        nul_count = text.count("\x00")
-        if nul_count and nul_count >= BINARY_NUL_SHARE * len(text):
-            share = nul_count / len(text)
-            return result(
-                Status.BINARY, detail=f"{share:.0%} of its characters are NUL"
-            )
+        binary = binary_reason(text)
+        if binary is not None:
+            return result(Status.BINARY, detail=binary)
         if self.model is None or self._segmenter is None:
             return result(Status.NO_MODEL, detail="no model is loaded")
         segmenter = self._incremental.get(snapshot.uri)
