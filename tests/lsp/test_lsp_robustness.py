@@ -149,6 +149,18 @@ def read_frames(data: bytes) -> list[dict]:
     return messages
 
 
+def run_messages(session: list) -> tuple[subprocess.CompletedProcess, dict]:
+    """Send ``session`` to a fresh server; return the process and replies by id."""
+    result = subprocess.run(
+        [*SERVER_COMMAND],
+        input=b"".join(frame(message) for message in session),
+        capture_output=True,
+        timeout=60,
+    )
+    replies = {m["id"]: m for m in read_frames(result.stdout) if "id" in m}
+    return result, replies
+
+
 def test_malformed_messages_get_errors_not_popups():
     hover = {"textDocument": {"uri": SMALL_URI}, "position": {"line": -1}}
     session = [
@@ -169,13 +181,7 @@ def test_malformed_messages_get_errors_not_popups():
         {"jsonrpc": "2.0", "id": 3, "method": "shutdown"},
         {"jsonrpc": "2.0", "method": "exit"},
     ]  # fmt: skip
-    result = subprocess.run(
-        [*SERVER_COMMAND],
-        input=b"".join(frame(message) for message in session),
-        capture_output=True,
-        timeout=60,
-    )
-    replies = {m["id"]: m for m in read_frames(result.stdout) if "id" in m}
+    result, replies = run_messages(session)
     methods = [m.get("method") for m in read_frames(result.stdout)]
     assert replies[2]["error"]["code"] == -32602
     assert replies[4]["error"]["code"] == -32602
@@ -218,13 +224,7 @@ def test_requests_out_of_lifecycle_get_errors():
         {"jsonrpc": "2.0", "id": 6, "method": "shutdown"},
         {"jsonrpc": "2.0", "method": "exit"},
     ]
-    result = subprocess.run(
-        [*SERVER_COMMAND],
-        input=b"".join(frame(message) for message in session),
-        capture_output=True,
-        timeout=60,
-    )
-    replies = {m["id"]: m for m in read_frames(result.stdout) if "id" in m}
+    result, replies = run_messages(session)
     assert replies[1]["error"]["code"] == -32002
     assert "capabilities" in replies[2]["result"]
     assert replies[3]["error"]["code"] == -32600
