@@ -224,7 +224,9 @@ def test_requests_out_of_lifecycle_get_errors():
         {"jsonrpc": "2.0", "id": 6, "method": "shutdown"},
         {"jsonrpc": "2.0", "method": "exit"},
     ]
+
     result, replies = run_messages(session)
+
     assert replies[1]["error"]["code"] == -32002
     assert "capabilities" in replies[2]["result"]
     assert replies[3]["error"]["code"] == -32600
