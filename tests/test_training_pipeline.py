@@ -176,6 +176,34 @@ def test_tune_sweeps_smoothing(trained_run, tmp_path, capsys):
     assert printed.count("\n| ") >= len(rows)
 
 
+def test_evaluate_reports_scores_and_calibration(trained_run, tmp_path):
+    from charseg_training.cli import main
+
+    model = tmp_path / "model.onnx"
+    assert main(["export", "--run", str(trained_run), "--out", str(model)]) == 0
+    corpus = json.loads((trained_run / "config.json").read_text())["data"]["corpus"]
+    out = tmp_path / "eval"
+    evaluate = ["evaluate", "--model", str(model), "--corpus", corpus]
+    assert (
+        main(
+            [*evaluate, "--split", "validation", "--documents", "3", "--out", str(out)]
+        )
+        == 0
+    )
+
+    report = json.loads((out / "report.json").read_text())
+    assert set(report["summary"]) == {"mixed", "files"}  # no Scala in this corpus
+    for name, summary in report["summary"].items():
+        assert 0.0 <= summary["accuracy"] <= 1.0
+        assert 0.0 <= summary["confidence_ece"] <= 1.0
+        rows = report["reliability"][name]
+        assert sum(row["characters"] for row in rows) == summary["characters"]
+        for row in rows:
+            assert row["low"] <= row["mean_confidence"] <= row["high"]
+        assert (out / f"confusion_{name}.png").read_bytes().startswith(b"\x89PNG")
+    assert report["summary"]["files"]["file_top1"] is not None
+
+
 def test_curve_plots_history(trained_run, tmp_path):
     from charseg_training.cli import main
 

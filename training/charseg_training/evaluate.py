@@ -27,6 +27,7 @@ import numpy as np
 from charseg_server.contract import ModelContract
 from charseg_server.engine import Segmenter, SegmentOptions
 
+from .calibration import region_scores
 from .config import DataConfig
 from .metrics import Scores
 from .splice import Corpus, DocumentMaker, join_pieces
@@ -101,12 +102,14 @@ def evaluation_sets(corpus: Corpus, labels, documents: int, seed: int) -> dict:
     return sets
 
 
-def add_prediction(scores: Scores, truth, pred: np.ndarray) -> None:
-    """Score one document: a whole file when ``truth`` is a single label id."""
+def add_prediction(scores: Scores, truth, regions, labels, length: int) -> None:
+    """Score one document's regions: a whole file when ``truth`` is one label id."""
+    pred = regions_to_ids(regions, labels, length)
     if isinstance(truth, int):
         scores.add_file(truth, pred)
     else:
         scores.add(truth, pred)
+    scores.reliability.add(*region_scores(regions, truth, labels))
 
 
 def score_sets(runner, corpus: Corpus, documents: int, seed: int, options=None):
@@ -117,8 +120,7 @@ def score_sets(runner, corpus: Corpus, documents: int, seed: int, options=None):
     for name, texts in evaluation_sets(corpus, labels, documents, seed).items():
         scores = Scores(len(labels))
         for text, truth in texts:
-            pred = regions_to_ids(segmenter.segment(text), labels, len(text))
-            add_prediction(scores, truth, pred)
+            add_prediction(scores, truth, segmenter.segment(text), labels, len(text))
         results[name] = scores
     return results
 
@@ -126,12 +128,13 @@ def score_sets(runner, corpus: Corpus, documents: int, seed: int, options=None):
 def write_report(results: dict[str, Scores], labels, out_dir: Path) -> dict:
     """Write ``report.json``, confusion matrices (text and PNG); return the report."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    report = {"summary": {}, "per_label": {}}
+    report = {"summary": {}, "per_label": {}, "reliability": {}}
     for name, scores in results.items():
         report["summary"][name] = scores.summary()
         report["per_label"][name] = {
             labels[i]: row for i, row in scores.per_label().items()
         }
+        report["reliability"][name] = scores.reliability.table()
         write_confusion(scores.confusion, labels, out_dir / f"confusion_{name}")
     (out_dir / "report.json").write_text(json.dumps(report, indent=2) + "\n")
     return report

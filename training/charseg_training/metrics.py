@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .calibration import Reliability
+
 BOUNDARY_TOLERANCE = 3
 SHORT_REGION = 8
 #: Lower bounds of the run-length buckets for accuracy by run length.
@@ -113,6 +115,8 @@ class Scores:
     files: int = 0
     files_correct: int = 0
     run_buckets: np.ndarray = field(init=False)
+    #: Region confidence against correctness (filled by the evaluation).
+    reliability: Reliability = field(default_factory=Reliability)
 
     def __post_init__(self) -> None:
         self.confusion = np.zeros((self.num_labels, self.num_labels), dtype=np.int64)
@@ -218,4 +222,5 @@ class Scores:
             "short_regions_per_10k": self.short_regions_per_10k(),
             "file_top1": self.file_accuracy(),
             "accuracy_by_run_length": self.accuracy_by_run_length(),
+            "confidence_ece": self.reliability.ece(),
         }

@@ -35,7 +35,6 @@ from .evaluate import (
     add_prediction,
     evaluation_sets,
     load_runner,
-    regions_to_ids,
 )
 from .metrics import Scores
 from .splice import Corpus, DocumentMaker, join_pieces
@@ -86,8 +85,7 @@ def score(documents: list[Document], labels, options: SegmentOptions) -> Scores:
         regions = snap_to_words(
             regions, document.text, opts.snap_reach, opts.min_region
         )
-        pred = regions_to_ids(regions, labels, len(document.text))
-        add_prediction(scores, document.truth, pred)
+        add_prediction(scores, document.truth, regions, labels, len(document.text))
     return scores
 
 
