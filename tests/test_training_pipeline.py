@@ -202,6 +202,7 @@ def test_evaluate_reports_scores_and_calibration(trained_run, tmp_path):
             assert row["low"] <= row["mean_confidence"] <= row["high"]
         assert (out / f"confusion_{name}.png").read_bytes().startswith(b"\x89PNG")
     assert report["summary"]["files"]["file_top1"] is not None
+    assert (out / "reliability.png").read_bytes().startswith(b"\x89PNG")
 
 
 def test_curve_plots_history(trained_run, tmp_path):

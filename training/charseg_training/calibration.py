@@ -79,3 +79,27 @@ def region_scores(regions, truth, labels) -> tuple[list, list, list]:
         lengths.append(length)
         correct.append(right)
     return confidences, lengths, correct
+
+
+def plot_reliability(tables: dict[str, list[dict]], path) -> None:
+    """Draw each set's accuracy against mean confidence per bin, as a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(4.5, 4.5))
+    ax.plot([0, 1], [0, 1], color="grey", linestyle="--", label="calibrated")
+    for name, rows in tables.items():
+        if rows:
+            confidence = [row["mean_confidence"] for row in rows]
+            accuracy = [row["accuracy"] for row in rows]
+            ax.plot(confidence, accuracy, marker="o", label=name)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("mean region confidence (bins of 0.1)")
+    ax.set_ylabel("share of characters labelled right")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

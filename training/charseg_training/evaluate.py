@@ -27,7 +27,7 @@ import numpy as np
 from charseg_server.contract import ModelContract
 from charseg_server.engine import Segmenter, SegmentOptions
 
-from .calibration import region_scores
+from .calibration import plot_reliability, region_scores
 from .config import DataConfig
 from .metrics import Scores
 from .splice import Corpus, DocumentMaker, join_pieces
@@ -137,6 +137,7 @@ def write_report(results: dict[str, Scores], labels, out_dir: Path) -> dict:
         report["reliability"][name] = scores.reliability.table()
         write_confusion(scores.confusion, labels, out_dir / f"confusion_{name}")
     (out_dir / "report.json").write_text(json.dumps(report, indent=2) + "\n")
+    plot_reliability(report["reliability"], out_dir / "reliability.png")
     return report
 
 
