@@ -219,11 +219,15 @@ def test_requests_out_of_lifecycle_get_errors():
         {"jsonrpc": "2.0", "id": 2, "method": "initialize", "params": initialize},
         {"jsonrpc": "2.0", "method": "initialized", "params": {}},
         {"jsonrpc": "2.0", "id": 3, "method": "initialize", "params": initialize},
+        {"jsonrpc": "2.0", "id": [7], "method": "textDocument/hover",
+         "params": hover},
         {"jsonrpc": "2.0", "id": 4, "method": "shutdown"},
         {"jsonrpc": "2.0", "id": 5, "method": "textDocument/hover", "params": hover},
+        {"jsonrpc": "2.0", "id": {"n": 1}, "method": "textDocument/hover",
+         "params": hover},
         {"jsonrpc": "2.0", "id": 6, "method": "shutdown"},
         {"jsonrpc": "2.0", "method": "exit"},
-    ]
+    ]  # fmt: skip
 
     result, replies = run_messages(session)
 
@@ -233,8 +237,11 @@ def test_requests_out_of_lifecycle_get_errors():
     assert "result" in replies[4]
     assert replies[5]["error"]["code"] == -32600
     assert replies[6]["error"]["code"] == -32600
+    assert replies[None]["error"]["code"] == -32600
     assert result.returncode == 0
     log = result.stderr.decode()
+    assert "rejected request [7] (textDocument/hover): Invalid Request: id" in log
+    assert " ERROR " not in log
     assert "rejected request 1 (textDocument/hover): ServerNotInitialized" in log
     assert (
         "rejected request 3 (initialize): Invalid Request: already initialized" in log

@@ -59,13 +59,24 @@ class CharsegProtocol(LanguageServerProtocol):
             return super().structure_message(data)
         except JsonRpcException as error:
             if "id" in data and "method" in data:
-                logger.warning(
-                    "rejected request %s (%s): %s", data["id"], method, _reason(error)
-                )
-                self._send_response(data["id"], error=error.to_response_error())
+                self._reject(data["id"], method, error)
             else:
                 logger.warning("dropped %s: %s", method or "a response", _reason(error))
             raise
+
+    def _reject(self, msg_id: Any, method: str, error: JsonRpcException) -> None:
+        """Log a request that failed to parse and answer it with ``error``."""
+        if not _valid_id(msg_id):
+            error = JsonRpcInvalidRequest(_BAD_ID)
+        reason = _reason(error)
+        logger.warning("rejected request %s (%s): %s", msg_id, method, reason)
+        if _valid_id(msg_id):
+            self._send_response(msg_id, error=error.to_response_error())
+        else:
+            # JSON-RPC answers a request whose id cannot be read with a null id,
+            # which pygls's response type would leave out.
+            reply = {"code": error.code, "message": reason}
+            self._send_data({"jsonrpc": "2.0", "id": None, "error": reply})
 
     def handle_message(self, message):
         if isinstance(message, dict) and "id" in message and "method" in message:
@@ -88,12 +99,13 @@ class CharsegProtocol(LanguageServerProtocol):
             return None
         method = getattr(message, "method", None)
         if method is not None and hasattr(message, "id"):
-            error = self._lifecycle_error(method)
+            error = (
+                JsonRpcInvalidRequest(_BAD_ID)
+                if not _valid_id(message.id)
+                else self._lifecycle_error(method)
+            )
             if error is not None:
-                logger.warning(
-                    "rejected request %s (%s): %s", message.id, method, error.message
-                )
-                self._send_response(message.id, error=error.to_response_error())
+                self._reject(message.id, method, error)
                 return None
         return super().handle_message(message)
 
@@ -139,6 +151,11 @@ class CharsegProtocol(LanguageServerProtocol):
 
 
 _SNAKE_PART = re.compile(r"_([a-z])")
+_BAD_ID = "Invalid Request: id must be a string or an integer"
+
+
+def _valid_id(msg_id: Any) -> bool:
+    return isinstance(msg_id, int | str) and not isinstance(msg_id, bool)
 
 
 def _reason(error: JsonRpcException) -> str:
