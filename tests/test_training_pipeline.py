@@ -230,3 +230,23 @@ def test_missing_inputs_give_clean_errors(tmp_path, capsys):
     corpus = ["evaluate", "--corpus", str(tmp_path / "none"), "--out", str(tmp_path)]
     assert main(corpus) == 2
     assert "run `charseg-train corpus` first" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["evaluate", "--documents", "0"], "must be >= 1, got 0"),
+        (["tune", "--documents", "-3"], "must be >= 1, got -3"),
+        (["evaluate", "--seed", "-5"], "must be >= 0, got -5"),
+        (["fit", "--run", "r", "--epochs", "ten"], "expected an integer, got 'ten'"),
+        (["fit", "--run", "r", "--max-minutes", "0"], "must be finite and > 0"),
+        (["fit", "--run", "r", "--max-minutes", "nan"], "must be finite and > 0"),
+    ],
+)
+def test_bad_numbers_are_usage_errors(argv, message, capsys):
+    from charseg_training.cli import main
+
+    with pytest.raises(SystemExit) as caught:
+        main(argv)
+    assert caught.value.code == 2
+    assert message in capsys.readouterr().err

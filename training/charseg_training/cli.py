@@ -17,6 +17,33 @@ import sys
 from pathlib import Path
 
 
+def _at_least(minimum: int):
+    """Return an argparse type for integers of at least ``minimum``."""
+
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"expected an integer, got {value!r}"
+            ) from None
+        if number < minimum:
+            raise argparse.ArgumentTypeError(f"must be >= {minimum}, got {number}")
+        return number
+
+    return parse
+
+
+def _positive_minutes(value: str) -> float:
+    try:
+        minutes = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {value!r}") from None
+    if not 0 < minutes < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be finite and > 0, got {value}")
+    return minutes
+
+
 def _add_fit(subparsers) -> None:
     parser = subparsers.add_parser("fit", help="train a model, or resume a run")
     parser.add_argument("--run", type=Path, required=True, help="run folder")
@@ -25,9 +52,13 @@ def _add_fit(subparsers) -> None:
     )
     parser.add_argument("--corpus", help="corpus folder (overrides the config)")
     parser.add_argument(
-        "--max-minutes", type=float, help="stop after the epoch that passes this"
+        "--max-minutes",
+        type=_positive_minutes,
+        help="stop after the epoch that passes this",
     )
-    parser.add_argument("--epochs", type=int, help="total epochs (overrides config)")
+    parser.add_argument(
+        "--epochs", type=_at_least(1), help="total epochs (overrides config)"
+    )
     parser.add_argument(
         "--strategy",
         default="none",
@@ -70,8 +101,10 @@ def _add_evaluate(subparsers) -> None:
     parser.add_argument("--corpus", type=Path, default=Path("data/corpus"))
     parser.add_argument("--split", default="test", help="corpus split to score")
     parser.add_argument("--out", type=Path, default=Path("eval"), help="report folder")
-    parser.add_argument("--documents", type=int, default=200, help="per document set")
-    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--documents", type=_at_least(1), default=200, help="per document set"
+    )
+    parser.add_argument("--seed", type=_at_least(0), default=7)
 
 
 def _add_tune(subparsers) -> None:
@@ -84,8 +117,10 @@ def _add_tune(subparsers) -> None:
     parser.add_argument(
         "--out", type=Path, default=Path("eval/tune.json"), help="JSON results file"
     )
-    parser.add_argument("--documents", type=int, default=60, help="per document set")
-    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument(
+        "--documents", type=_at_least(1), default=60, help="per document set"
+    )
+    parser.add_argument("--seed", type=_at_least(0), default=11)
 
 
 def _add_curve(subparsers) -> None:
