@@ -21,6 +21,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import BinaryIO
 
+from .argtypes import integer_at_least, parse_number
 from .engine import DocumentTooLargeError, Segmenter, SegmentOptions
 from .jsonl import process_jsonl
 from .lsp.languages import label_for_language_id
@@ -32,7 +33,7 @@ from .textio import InputError, load_truth, read_text, too_large_message
 log = logging.getLogger("charseg")
 
 FORMATS = ("text", "json", "jsonl", "html")
-#: Most CPU threads per model call that ``--threads`` accepts.
+#: Maximum CPU threads per model call that ``--threads`` accepts.
 MAX_THREADS = 256
 DEFAULTS = SegmentOptions()
 
@@ -183,19 +184,8 @@ def _add_info_parser(commands: argparse._SubParsersAction) -> None:
     _add_model_arguments(parser)
 
 
-def _parse_number(value: str, kind: type[int] | type[float]) -> int | float:
-    try:
-        return kind(value)
-    except ValueError:
-        noun = "an integer" if kind is int else "a number"
-        raise argparse.ArgumentTypeError(f"expected {noun}, got {value!r}") from None
-
-
-def _positive_int(value: str) -> int:
-    number = _parse_number(value, int)
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {number}")
-    return number
+_positive_int = integer_at_least(1)
+_non_negative_int = integer_at_least(0)
 
 
 def _thread_count(value: str) -> int:
@@ -205,15 +195,8 @@ def _thread_count(value: str) -> int:
     return number
 
 
-def _non_negative_int(value: str) -> int:
-    number = _parse_number(value, int)
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {number}")
-    return number
-
-
 def _non_negative_float(value: str) -> float:
-    number = _parse_number(value, float)
+    number = parse_number(value, float)
     if not 0 <= number < math.inf:
         raise argparse.ArgumentTypeError(f"must be finite and >= 0, got {value}")
     return number

@@ -16,29 +16,11 @@ import os
 import sys
 from pathlib import Path
 
-
-def _at_least(minimum: int):
-    """Return an argparse type for integers of at least ``minimum``."""
-
-    def parse(value: str) -> int:
-        try:
-            number = int(value)
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"expected an integer, got {value!r}"
-            ) from None
-        if number < minimum:
-            raise argparse.ArgumentTypeError(f"must be >= {minimum}, got {number}")
-        return number
-
-    return parse
+from charseg_server.argtypes import integer_at_least, parse_number
 
 
 def _positive_minutes(value: str) -> float:
-    try:
-        minutes = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {value!r}") from None
+    minutes = parse_number(value, float)
     if not 0 < minutes < float("inf"):
         raise argparse.ArgumentTypeError(f"must be finite and > 0, got {value}")
     return minutes
@@ -57,7 +39,7 @@ def _add_fit(subparsers) -> None:
         help="stop after the epoch that passes this",
     )
     parser.add_argument(
-        "--epochs", type=_at_least(1), help="total epochs (overrides config)"
+        "--epochs", type=integer_at_least(1), help="total epochs (overrides config)"
     )
     parser.add_argument(
         "--strategy",
@@ -102,9 +84,9 @@ def _add_evaluate(subparsers) -> None:
     parser.add_argument("--split", default="test", help="corpus split to score")
     parser.add_argument("--out", type=Path, default=Path("eval"), help="report folder")
     parser.add_argument(
-        "--documents", type=_at_least(1), default=200, help="per document set"
+        "--documents", type=integer_at_least(1), default=200, help="per document set"
     )
-    parser.add_argument("--seed", type=_at_least(0), default=7)
+    parser.add_argument("--seed", type=integer_at_least(0), default=7)
 
 
 def _add_tune(subparsers) -> None:
@@ -118,9 +100,9 @@ def _add_tune(subparsers) -> None:
         "--out", type=Path, default=Path("eval/tune.json"), help="JSON results file"
     )
     parser.add_argument(
-        "--documents", type=_at_least(1), default=60, help="per document set"
+        "--documents", type=integer_at_least(1), default=60, help="per document set"
     )
-    parser.add_argument("--seed", type=_at_least(0), default=11)
+    parser.add_argument("--seed", type=integer_at_least(0), default=11)
 
 
 def _add_curve(subparsers) -> None:

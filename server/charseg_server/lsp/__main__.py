@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 
+from charseg_server.argtypes import parse_number
 from charseg_server.lsp.logs import LEVELS, configure_stderr_logging
 from charseg_server.lsp.server import __version__, create_server
 from charseg_server.lsp.settings import PROVIDERS, Settings
@@ -82,12 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _port(value: str) -> int:
-    try:
-        port = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected an integer, got {value!r}"
-        ) from None
+    port = parse_number(value, int)
     if not 1 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"must be from 1 to 65535, got {port}")
     return port
