@@ -96,7 +96,7 @@ def test_section_of_accepts_wrapped_and_bare_objects():
     ("options", "kind"),
     [("str", "a string"), (5, "a number"), ([1], "a list"), (True, "a boolean")],
 )
-def test_section_of_warns_about_non_objects(options, kind):
+def test_section_of_non_objects_warns(options, kind):
     section, warnings = section_of(options, "initializationOptions")
     assert section == {}
     assert warnings == [

@@ -67,7 +67,7 @@ def _read_limited(stream: BinaryIO, max_bytes: int | None) -> bytes:
 
 
 def binary_reason(text: str) -> str | None:
-    """Say why decoded ``text`` counts as binary, or return None for text.
+    """Return why decoded ``text`` counts as binary, or None for text.
 
     Text counts as binary when at least 1% of its characters are NUL. Text
     files have none; a stray NUL in a large text still gets analysed.

@@ -275,7 +275,7 @@ async def test_invalid_settings_are_named_in_warnings():
 
 
 @pytest.mark.parametrize("options", ["fast", 5, [1], {"charseg": [1]}])
-async def test_initialization_options_that_are_not_objects_warn(options):
+async def test_non_object_initialization_options_warn(options):
     async with lsp_session(initialization_options=options) as session:
         session.open(PY_URI, MIXED_FILE.read_text(), "python")
         await session.wait_regions(PY_URI, 1)

@@ -208,7 +208,7 @@ def test_malformed_messages_get_errors_not_popups():
     assert " ERROR " not in log
 
 
-def test_requests_out_of_lifecycle_get_errors():
+def test_out_of_lifecycle_requests_rejected():
     hover = {
         "textDocument": {"uri": SMALL_URI},
         "position": {"line": 0, "character": 0},
@@ -340,7 +340,7 @@ def test_tcp_port_in_use_is_one_line_error():
         ("http", "expected an integer, got 'http'"),
     ],
 )
-def test_tcp_port_out_of_range_is_usage_error(port, message):
+def test_tcp_port_out_of_range(port, message):
     result = subprocess.run(
         [sys.executable, "-m", "charseg_server.lsp", "--tcp", "--port", port],
         capture_output=True,

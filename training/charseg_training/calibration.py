@@ -1,10 +1,10 @@
-"""How well region confidence predicts correctness.
+"""Calibration of region confidence against the share of correct labels.
 
 A region's confidence is the mean probability of its label over its characters
 (see ``charseg_server.regions.Region``). It is calibrated when, among regions of
 confidence about ``c``, a share ``c`` of the characters carry the true label.
-Regions are binned by confidence into tenths; each bin sums its characters, the
-characters labelled right and the confidence weighted by length. The expected
+Regions are binned by confidence into tenths. Each bin sums its characters, the
+correctly labelled characters and the confidence weighted by length. The expected
 calibration error (ECE) is the character-weighted mean gap between a bin's mean
 confidence and its accuracy.
 """
@@ -20,32 +20,32 @@ BINS = 10
 
 @dataclass
 class Reliability:
-    """Per-bin sums over regions; add documents with :meth:`add`."""
+    """Sums per confidence bin over the regions passed to :meth:`add`."""
 
     characters: np.ndarray = field(default_factory=lambda: np.zeros(BINS))
     correct: np.ndarray = field(default_factory=lambda: np.zeros(BINS))
     confidence: np.ndarray = field(default_factory=lambda: np.zeros(BINS))
 
     def add(self, confidences, lengths, correct) -> None:
-        """Add regions: their confidences, lengths and right characters."""
+        """Add regions: their confidences, lengths and correctly labelled characters."""
         confidences = np.asarray(confidences, dtype=np.float64)
         lengths = np.asarray(lengths, dtype=np.float64)
         if np.any((confidences < 0) | (confidences > 1)):
-            raise ValueError("confidences must lie in [0, 1]")
+            raise ValueError("invalid confidence: expected values in [0, 1]")
         bins = np.minimum((confidences * BINS).astype(np.int64), BINS - 1)
         np.add.at(self.characters, bins, lengths)
         np.add.at(self.correct, bins, np.asarray(correct, dtype=np.float64))
         np.add.at(self.confidence, bins, confidences * lengths)
 
     def ece(self) -> float | None:
-        """Expected calibration error, or None before any region was added."""
+        """Return the expected calibration error, or None before any region is added."""
         total = self.characters.sum()
         if total == 0:
             return None
         return float(np.abs(self.correct - self.confidence).sum() / total)
 
     def table(self) -> list[dict[str, float]]:
-        """One row per non-empty bin: its range, size and scores."""
+        """Return one row per non-empty bin: its range, size and scores."""
         rows = []
         for i in np.flatnonzero(self.characters):
             chars = self.characters[i]
@@ -62,7 +62,7 @@ class Reliability:
 
 
 def region_scores(regions, truth, labels) -> tuple[list, list, list]:
-    """Return the confidences, lengths and right characters of ``regions``.
+    """Return the confidences, lengths and correctly labelled characters of ``regions``.
 
     ``truth`` is an array of label ids, or one label id for a whole file.
     """

@@ -36,8 +36,10 @@ class CharsegProtocol(LanguageServerProtocol):
       is not a JSON-RPC object, is logged as one warning line with the reason.
     * Requests out of the LSP lifecycle get the error the specification names:
       ServerNotInitialized before ``initialize``, Invalid Request for a second
-      ``initialize`` or any request after ``shutdown``. pygls answers the first
-      two as usual and leaves requests after ``shutdown`` without a response.
+      ``initialize`` or any request after ``shutdown``. pygls handles the first
+      two like any request and sends no response to requests after ``shutdown``.
+      A request with an id that is neither a string nor an integer also gets
+      Invalid Request.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -65,18 +67,19 @@ class CharsegProtocol(LanguageServerProtocol):
             raise
 
     def _reject(self, msg_id: Any, method: str, error: JsonRpcException) -> None:
-        """Log a request that failed to parse and answer it with ``error``."""
-        if not _valid_id(msg_id):
+        """Log a rejected request and send ``error`` as its response."""
+        valid_id = _valid_id(msg_id)
+        if not valid_id:
             error = JsonRpcInvalidRequest(_BAD_ID)
         reason = _reason(error)
         logger.warning("rejected request %s (%s): %s", msg_id, method, reason)
-        if _valid_id(msg_id):
+        if valid_id:
             self._send_response(msg_id, error=error.to_response_error())
-        else:
-            # JSON-RPC answers a request whose id cannot be read with a null id,
-            # which pygls's response type would leave out.
-            reply = {"code": error.code, "message": reason}
-            self._send_data({"jsonrpc": "2.0", "id": None, "error": reply})
+            return
+        # JSON-RPC requires a null id in the response to a request whose id is
+        # invalid. pygls's response type would leave the id out.
+        reply = {"code": error.code, "message": reason}
+        self._send_data({"jsonrpc": "2.0", "id": None, "error": reply})
 
     def handle_message(self, message):
         if isinstance(message, dict) and "id" in message and "method" in message:
@@ -110,7 +113,11 @@ class CharsegProtocol(LanguageServerProtocol):
         return super().handle_message(message)
 
     def _lifecycle_error(self, method: str) -> JsonRpcException | None:
-        """Return the error for a request that the lifecycle forbids now, or None."""
+        """Return the error for a request that the lifecycle forbids now, or None.
+
+        Records the first ``initialize`` as received. NOTE: notifications before
+        ``initialize`` are still handled, though the specification says to drop them.
+        """
         if self._shutdown:
             return JsonRpcInvalidRequest("Invalid Request: the server is shutting down")
         if method == types.INITIALIZE:
