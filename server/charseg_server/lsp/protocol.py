@@ -116,7 +116,8 @@ class CharsegProtocol(LanguageServerProtocol):
         """Return the error for a request that the lifecycle forbids now, or None.
 
         Records the first ``initialize`` as received. NOTE: notifications before
-        ``initialize`` are still handled, though the specification says to drop them.
+        ``initialize`` are still handled, though the specification requires
+        dropping them.
         """
         if self._shutdown:
             return JsonRpcInvalidRequest("Invalid Request: the server is shutting down")
