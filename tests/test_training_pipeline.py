@@ -6,47 +6,15 @@ import numpy as np
 import onnx
 import onnxruntime as ort
 import pytest
+from tiny_corpus import LANGUAGES, write_tiny_corpus
 
 from charseg_server.contract import INPUT_NAME, OUTPUT_NAME, ModelContract, encode
-
-LANGUAGES = {
-    "python": "def area(r):\n    return 3.14 * r * r\n",
-    "sql": "SELECT name, count(*) FROM orders GROUP BY name;\n",
-    "css": ".card { padding: 4px; border: 1px solid #ccc; }\n",
-}
 
 
 @pytest.fixture(scope="module")
 def trained_run(tmp_path_factory):
     root = tmp_path_factory.mktemp("pipeline")
-    for split in ("train", "validation"):
-        (root / "corpus" / split).mkdir(parents=True)
-        for label, text in LANGUAGES.items():
-            rows = [
-                {"label": label, "source": "t==1", "path": f"{i}", "text": text * 40}
-                for i in range(2)
-            ]
-            path = root / "corpus" / split / f"{label}.jsonl"
-            path.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    config = {
-        "model": {"embed_dim": 8, "conv_filters": 8, "lstm_units": 8, "lstm_layers": 1},
-        "data": {
-            "corpus": str(root / "corpus"),
-            "sequence_length": 96,
-            "labels": list(LANGUAGES),
-        },
-        "fit": {
-            "batch_size": 8,
-            "steps_per_epoch": 6,
-            "epochs": 2,
-            "validation_batches": 2,
-            "learning_rate": 0.01,
-        },
-        "window_length": 96,
-        "window_margin": 16,
-    }
-    config_path = root / "config.json"
-    config_path.write_text(json.dumps(config))
+    config_path = write_tiny_corpus(root)
     from charseg_training.cli import main
 
     run = root / "run"
