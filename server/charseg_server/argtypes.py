@@ -29,3 +29,16 @@ def integer_at_least(minimum: int) -> Callable[[str], int]:
         return number
 
     return parse
+
+
+def integer_between(minimum: int, maximum: int) -> Callable[[str], int]:
+    """Return an argparse type that accepts integers from ``minimum`` to ``maximum``."""
+    at_least = integer_at_least(minimum)
+
+    def parse(value: str) -> int:
+        number = at_least(value)
+        if number > maximum:
+            raise argparse.ArgumentTypeError(f"must be <= {maximum}, got {number}")
+        return number
+
+    return parse

@@ -21,7 +21,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import BinaryIO
 
-from .argtypes import integer_at_least, parse_number
+from .argtypes import integer_at_least, integer_between, parse_number
 from .engine import DocumentTooLargeError, Segmenter, SegmentOptions
 from .jsonl import process_jsonl
 from .lsp.languages import label_for_language_id
@@ -188,11 +188,7 @@ _positive_int = integer_at_least(1)
 _non_negative_int = integer_at_least(0)
 
 
-def _thread_count(value: str) -> int:
-    number = _positive_int(value)
-    if number > MAX_THREADS:
-        raise argparse.ArgumentTypeError(f"must be <= {MAX_THREADS}, got {number}")
-    return number
+_thread_count = integer_between(1, MAX_THREADS)
 
 
 def _non_negative_float(value: str) -> float:

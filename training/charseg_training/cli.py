@@ -16,7 +16,10 @@ import os
 import sys
 from pathlib import Path
 
-from charseg_server.argtypes import integer_at_least, parse_number
+from charseg_server.argtypes import integer_at_least, integer_between, parse_number
+
+#: Upper bound for ``fit --workers``: each worker is a thread with its own batch.
+MAX_WORKERS = 64
 
 
 def _positive_minutes(value: str) -> float:
@@ -46,6 +49,13 @@ def _add_fit(subparsers) -> None:
         default="none",
         choices=["none", "mirrored", "multiworker", "data-parallel"],
         help="distribution: mirrored/multiworker on TensorFlow, data-parallel on JAX",
+    )
+    parser.add_argument(
+        "--workers",
+        type=integer_between(1, MAX_WORKERS),
+        default=1,
+        help="threads that prepare training batches ahead of the training step "
+        "(1: prepare each batch when it is needed)",
     )
     parser.add_argument(
         "--restart-schedule",

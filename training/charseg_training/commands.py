@@ -42,6 +42,7 @@ def run_fit(args) -> int:
         max_seconds=max_seconds,
         strategy=args.strategy,
         restart_schedule=args.restart_schedule,
+        workers=args.workers,
         verbose=2 if args.quiet else 1,
     )
     return 0

@@ -105,12 +105,16 @@ def fit(
     max_seconds: float | None = None,
     strategy: str = "none",
     restart_schedule: bool = False,
+    workers: int = 1,
     verbose: int = 1,
 ) -> keras.Model:
     """Train (or resume) the run in ``run_dir`` and return the latest model.
 
     On resume the learning-rate schedule comes from ``config``, not from the
     checkpoint. ``restart_schedule`` starts it afresh at the checkpoint's step.
+    ``workers`` above 1 prepares training batches in that many threads while
+    the model trains. Each batch is seeded by its epoch and index, so the
+    batches stay the same whatever the number of workers.
     """
     run_dir.mkdir(parents=True, exist_ok=True)
     checkpoint = run_dir / "checkpoint.keras"
@@ -128,6 +132,9 @@ def fit(
                 log.info("schedule restarts at step %d", config.fit.lr_start_step)
             model.optimizer.learning_rate = build_schedule(config.fit)
         else:
+            # Seeds the initial weights, so a fresh run with the same config and
+            # data starts from the same model.
+            keras.utils.set_random_seed(config.fit.seed)
             model = build_model(config.model, len(labels))
             compile_model(model, config)
     config.save(run_dir / "config.json")
@@ -144,6 +151,7 @@ def fit(
         fit_config.steps_per_epoch,
         seed=fit_config.seed,
         epoch=state["epochs"],
+        workers=workers,
     )
     val_data = MixedDocuments(
         val_corpus,
