@@ -37,6 +37,14 @@ def _add_fit(subparsers) -> None:
     )
     parser.add_argument("--corpus", help="corpus folder (overrides the config)")
     parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override one config setting, such as fit.batch_size=64 (repeatable; "
+        "the value is JSON or a plain string)",
+    )
+    parser.add_argument(
         "--max-minutes",
         type=_positive_minutes,
         help="stop after the epoch that passes this",

@@ -30,7 +30,7 @@ def _load_config(args):
 def run_fit(args) -> int:
     from .train import fit
 
-    config = _load_config(args)
+    config = _load_config(args).with_overrides(args.set)
     if args.corpus:
         config.data.corpus = args.corpus
     if args.epochs:

@@ -118,6 +118,56 @@ class TrainingConfig:
     def load(cls, path: Path) -> TrainingConfig:
         return cls.from_dict(json.loads(Path(path).read_text()))
 
+    def with_overrides(self, assignments: list[str]) -> TrainingConfig:
+        """Return a copy with ``KEY=VALUE`` assignments such as ``fit.batch_size=64``.
+
+        A key names an existing setting, with its section for the nested ones.
+        The value is read as JSON, or kept as a string where it is not JSON, and
+        must have the setting's type: a number for a number, a list for a list.
+        """
+        values = self.to_dict()
+        for assignment in assignments:
+            key, value = _parse_assignment(assignment)
+            *sections, name = key.split(".")
+            target = values
+            for section in sections:
+                target = target.get(section)
+                if not isinstance(target, dict):
+                    raise ValueError(f"unknown config key {key!r}")
+            if name not in target or isinstance(target[name], dict):
+                raise ValueError(f"unknown config key {key!r}")
+            target[name] = _checked_value(key, target[name], value)
+        return TrainingConfig.from_dict(values)
+
+
+def _parse_assignment(assignment: str) -> tuple[str, object]:
+    key, sep, text = assignment.partition("=")
+    if not sep or not key:
+        raise ValueError(f"expected KEY=VALUE, got {assignment!r}")
+    try:
+        return key, json.loads(text)
+    except json.JSONDecodeError:
+        return key, text
+
+
+def _checked_value(key: str, current: object, value: object) -> object:
+    """Return ``value`` for ``key`` if its type matches the current setting."""
+    numbers = (int, float)
+    if isinstance(current, bool) or isinstance(value, bool):
+        ok = isinstance(current, bool) and isinstance(value, bool)
+    elif isinstance(current, float):
+        ok = isinstance(value, numbers)
+    elif isinstance(current, int):
+        ok = isinstance(value, int)
+    elif isinstance(current, list | tuple):
+        ok = isinstance(value, list)
+    else:
+        ok = isinstance(value, type(current))
+    if not ok:
+        kind = type(current).__name__
+        raise ValueError(f"{key} expects a value of type {kind}, got {value!r}")
+    return float(value) if isinstance(current, float) else value
+
 
 def _build(section: type, values: dict, prefix: str):
     names = {f.name for f in dataclasses.fields(section)}

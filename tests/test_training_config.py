@@ -1,0 +1,65 @@
+"""Config overrides given on the command line as KEY=VALUE."""
+
+import pytest
+
+from charseg_training.config import TrainingConfig
+
+
+def test_overrides_set_nested_and_top_level_keys():
+    config = TrainingConfig().with_overrides(
+        [
+            "fit.batch_size=512",
+            "fit.learning_rate=3e-4",
+            "fit.schedule=cosine",
+            'data.focus_pair=["c", "cpp"]',
+            "model.use_cudnn=true",
+            "window_margin=128",
+        ]
+    )
+    assert config.fit.batch_size == 512
+    assert config.fit.learning_rate == pytest.approx(3e-4)
+    assert config.fit.schedule == "cosine"
+    assert config.data.focus_pair == ("c", "cpp")
+    assert config.model.use_cudnn is True
+    assert config.window_margin == 128
+
+
+def test_overrides_leave_original_unchanged():
+    original = TrainingConfig()
+    original.with_overrides(["fit.batch_size=64"])
+    assert original.fit.batch_size == 16
+
+
+def test_integer_accepted_for_float_setting():
+    config = TrainingConfig().with_overrides(["fit.learning_rate=1"])
+    assert isinstance(config.fit.learning_rate, float)
+    assert config.fit.learning_rate == 1.0
+
+
+@pytest.mark.parametrize(
+    ("assignment", "message"),
+    [
+        ("fit.batch_size", "expected KEY=VALUE"),
+        ("=3", "expected KEY=VALUE"),
+        ("fit.batchsize=3", "unknown config key 'fit.batchsize'"),
+        ("fit=3", "unknown config key 'fit'"),
+        ("nothing.batch_size=3", "unknown config key 'nothing.batch_size'"),
+        ("fit.batch_size.x=3", "unknown config key 'fit.batch_size.x'"),
+        ("fit.batch_size=big", "fit.batch_size expects a value of type int"),
+        ("fit.batch_size=2.5", "fit.batch_size expects a value of type int"),
+        ("model.use_cudnn=1", "model.use_cudnn expects a value of type bool"),
+        ("fit.learning_rate=true", "fit.learning_rate expects a value of type float"),
+        ("data.labels=python", "data.labels expects a value of type tuple"),
+    ],
+)
+def test_bad_overrides_are_rejected(assignment, message):
+    with pytest.raises(ValueError, match=message):
+        TrainingConfig().with_overrides([assignment])
+
+
+def test_fit_reports_bad_override(tmp_path, capsys):
+    from charseg_training.cli import main
+
+    argv = ["fit", "--run", str(tmp_path / "run"), "--set", "fit.batch_size=big"]
+    assert main(argv) == 2
+    assert "fit.batch_size expects a value of type int" in capsys.readouterr().err
