@@ -6,6 +6,7 @@ Examples::
     charseg-train fit --run runs/default       # train or resume a run
     charseg-train export --run runs/default    # ONNX with parity check
     charseg-train evaluate --model runs/default/model.onnx
+    charseg-train kit --out gpu-kit            # corpus and wheels for a GPU machine
 """
 
 from __future__ import annotations
@@ -138,6 +139,42 @@ def _add_curve(subparsers) -> None:
     )
 
 
+def _add_kit(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "kit", help="pack the corpus and Keras wheels for training on a GPU machine"
+    )
+    parser.add_argument("--corpus", type=Path, default=Path("data/corpus"))
+    parser.add_argument("--out", type=Path, default=Path("gpu-kit"), help="kit folder")
+    parser.add_argument(
+        "--train-bytes-per-label",
+        type=integer_at_least(1),
+        default=8_000_000,
+        help="bytes of training text kept per label (whole files, sampled)",
+    )
+    parser.add_argument(
+        "--max-mib",
+        type=integer_at_least(1),
+        default=56,
+        help="fail if the kit exceeds this many MiB",
+    )
+    parser.add_argument(
+        "--python-version",
+        default="3.12",
+        help="Python version of the GPU machine, for the wheels",
+    )
+    parser.add_argument(
+        "--platform",
+        action="append",
+        help="wheel platform tag of the GPU machine (repeatable; default: "
+        "manylinux tags for x86-64)",
+    )
+    parser.add_argument(
+        "--no-wheels",
+        action="store_true",
+        help="pack only the corpus, for a machine that already has Keras",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="charseg-train",
@@ -153,6 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_evaluate(subparsers)
     _add_tune(subparsers)
     _add_curve(subparsers)
+    _add_kit(subparsers)
     return parser
 
 
@@ -189,6 +227,10 @@ def _dispatch(args) -> int:
         from .commands import run_curve
 
         return run_curve(args)
+    if args.command == "kit":
+        from .commands import run_kit
+
+        return run_kit(args)
     if args.command == "tune":
         from .commands import run_tune
 

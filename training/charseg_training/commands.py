@@ -140,3 +140,34 @@ def run_curve(args) -> int:
     plot_curve(args.run, out, [parse_mark(mark) for mark in args.mark])
     print(out)
     return 0
+
+
+#: Wheel platforms of x86-64 Linux machines with glibc 2.17 or newer.
+DEFAULT_PLATFORMS = [
+    "manylinux_2_28_x86_64",
+    "manylinux_2_27_x86_64",
+    "manylinux_2_17_x86_64",
+    "manylinux2014_x86_64",
+]
+
+
+def run_kit(args) -> int:
+    from .kit import pack
+
+    try:
+        summary = pack(
+            args.corpus,
+            args.out,
+            train_cap=args.train_bytes_per_label,
+            wheels=not args.no_wheels,
+            python_version=args.python_version,
+            platforms=args.platform or DEFAULT_PLATFORMS,
+            max_bytes=args.max_mib * 2**20,
+        )
+    except RuntimeError as error:
+        log.error("%s", error)
+        return 1
+    mib = summary["kit_bytes"] / 2**20
+    wheels = ", ".join(summary["wheels"]) or "none"
+    print(f"{args.out}: {mib:.1f} MiB, wheels: {wheels}")
+    return 0

@@ -1,0 +1,163 @@
+"""The GPU kit: packing the corpus, and the script that trains from it on JAX."""
+
+import json
+import os
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+from tiny_corpus import LANGUAGES, write_tiny_corpus
+
+from charseg_training.cli import main
+from charseg_training.kit import pack, sample_rows
+
+ROOT = Path(__file__).resolve().parents[1]
+TRAIN_SCRIPT = ROOT / "training" / "gpu" / "train.sh"
+
+
+def write_rows(path: Path, count: int) -> None:
+    rows = [
+        {
+            "label": "python",
+            "source": f"pkg{i % 3}==1",
+            "path": f"f{i}.py",
+            "text": "x" * 90,
+        }
+        for i in range(count)
+    ]
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+
+
+def test_sample_rows_respects_cap(tmp_path):
+    path = tmp_path / "python.jsonl"
+    write_rows(path, 30)
+    data, count = sample_rows(path, 1000)
+    assert len(data) <= 1000
+    assert count == len(data.splitlines())
+    assert count > 1
+
+
+def test_sample_rows_is_stable_and_mixed(tmp_path):
+    path = tmp_path / "python.jsonl"
+    write_rows(path, 30)
+    first, _ = sample_rows(path, 1000)
+    second, _ = sample_rows(path, 1000)
+    assert first == second
+    sources = {json.loads(line)["source"] for line in first.splitlines()}
+    assert len(sources) == 3
+
+
+def test_sample_rows_keeps_one_oversized_row(tmp_path):
+    path = tmp_path / "python.jsonl"
+    write_rows(path, 5)
+    data, count = sample_rows(path, 10)
+    assert count == 1
+    assert len(data) > 10
+
+
+def test_sample_rows_without_cap_keeps_all(tmp_path):
+    path = tmp_path / "python.jsonl"
+    write_rows(path, 5)
+    data, count = sample_rows(path, None)
+    assert data == path.read_bytes()
+    assert count == 5
+
+
+def pack_tiny(tmp_path: Path, cap: str = "3000") -> Path:
+    write_tiny_corpus(tmp_path)
+    kit = tmp_path / "kit"
+    argv = ["kit", "--corpus", str(tmp_path / "corpus"), "--out", str(kit)]
+    assert main([*argv, "--no-wheels", "--train-bytes-per-label", cap]) == 0
+    return kit
+
+
+def test_kit_packs_sampled_train_and_whole_validation(tmp_path):
+    kit = pack_tiny(tmp_path)
+    with tarfile.open(kit / "corpus.tar.xz") as archive:
+        names = set(archive.getnames())
+        for label in LANGUAGES:
+            assert f"corpus/train/{label}.jsonl" in names
+            member = archive.getmember(f"corpus/validation/{label}.jsonl")
+            source = tmp_path / "corpus" / "validation" / f"{label}.jsonl"
+            assert member.size == source.stat().st_size
+    summary = json.loads((kit / "kit.json").read_text())
+    for label in LANGUAGES:
+        assert summary["corpus"]["train"][label]["bytes"] <= 3000
+        assert summary["corpus"]["train"][label]["rows"] == 1
+    assert summary["wheels"] == []
+
+
+def test_kit_rejects_oversized_kit(tmp_path):
+    write_tiny_corpus(tmp_path)
+    with pytest.raises(ValueError, match="lower --train-bytes-per-label"):
+        pack(
+            tmp_path / "corpus",
+            tmp_path / "kit",
+            train_cap=None,
+            wheels=False,
+            python_version="3.12",
+            platforms=[],
+            max_bytes=100,
+        )
+
+
+def test_kit_without_corpus_is_usage_error(tmp_path, capsys):
+    argv = ["kit", "--corpus", str(tmp_path / "none"), "--out", str(tmp_path / "k")]
+    assert main([*argv, "--no-wheels"]) == 2
+    assert "run `charseg-train corpus` first" in capsys.readouterr().err
+
+
+def run_script(*args: str, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["bash", str(TRAIN_SCRIPT), *args],
+        cwd=ROOT,
+        env={**os.environ, "PYTHON": sys.executable, **env},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def test_train_script_needs_three_arguments():
+    done = run_script("kit")
+    assert done.returncode == 2
+    assert "usage:" in done.stderr
+
+
+def test_train_script_reports_missing_kit(tmp_path):
+    done = run_script(str(tmp_path / "none"), str(tmp_path / "out"), "1")
+    assert done.returncode == 2
+    assert "run `charseg-train kit" in done.stderr
+
+
+@pytest.mark.slow
+def test_train_script_trains_on_jax(tmp_path):
+    kit = pack_tiny(tmp_path)
+    out = tmp_path / "out"
+    config = tmp_path / "config.json"
+    fit = ["--config", str(config), "--epochs", "1", "--set", "fit.batch_size=4"]
+    # The kit's corpus is the only one there: the test's own is renamed away.
+    (tmp_path / "corpus").rename(tmp_path / "corpus-packed")
+    done = run_script(
+        str(kit),
+        str(out),
+        "5",
+        *fit,
+        "--workers",
+        "2",
+        WORK=str(tmp_path / "work"),
+        RUN_FROM="none",
+        JAX_PLATFORMS="cpu",
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    state = json.loads((out / "state.json").read_text())
+    assert state["epochs"] == 1
+    assert state["characters"] == 6 * 4 * 96
+    saved = json.loads((out / "config.json").read_text())
+    assert saved["fit"]["batch_size"] == 4
+    assert saved["data"]["corpus"] == "data/corpus"
+    assert (out / "checkpoint.keras").stat().st_size > 0
+    log = (out / "fit.log").read_text()
+    assert "on [CpuDevice" in log
