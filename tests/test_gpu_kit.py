@@ -101,6 +101,60 @@ def test_kit_rejects_oversized_kit(tmp_path):
             platforms=[],
             max_bytes=100,
         )
+    assert list((tmp_path / "kit").iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("not json", "line 2: invalid JSON"),
+        ("[1, 2]", "line 2: expected an object with a text"),
+        ('{"label": "sql"}', "line 2: expected an object with a text"),
+    ],
+)
+def test_kit_rejects_bad_rows(tmp_path, capsys, line, message):
+    write_tiny_corpus(tmp_path)
+    path = tmp_path / "corpus" / "validation" / "sql.jsonl"
+    path.write_text(path.read_text().splitlines()[0] + "\n" + line + "\n")
+    kit = tmp_path / "kit"
+    argv = ["kit", "--corpus", str(tmp_path / "corpus"), "--out", str(kit)]
+    assert main([*argv, "--no-wheels"]) == 2
+    assert f"sql.jsonl, {message}" in capsys.readouterr().err
+    assert list(kit.iterdir()) == []
+
+
+def test_kit_rejects_split_without_rows(tmp_path, capsys):
+    write_tiny_corpus(tmp_path)
+    for path in (tmp_path / "corpus" / "train").glob("*.jsonl"):
+        path.write_text("")
+    argv = ["kit", "--corpus", str(tmp_path / "corpus"), "--out", str(tmp_path / "k")]
+    assert main([*argv, "--no-wheels"]) == 2
+    assert "the train files of the corpus contain no rows" in capsys.readouterr().err
+
+
+def test_kit_out_must_be_folder(tmp_path, capsys):
+    write_tiny_corpus(tmp_path)
+    out = tmp_path / "file"
+    out.write_text("")
+    argv = ["kit", "--corpus", str(tmp_path / "corpus"), "--out", str(out)]
+    assert main([*argv, "--no-wheels"]) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err
+
+
+def test_kit_repack_drops_old_wheels(tmp_path):
+    wheels = tmp_path / "kit" / "wheels"
+    wheels.mkdir(parents=True)
+    (wheels / "old-1.0-py3-none-any.whl").write_text("")
+    kit = pack_tiny(tmp_path)
+    assert list(wheels.iterdir()) == []
+    assert json.loads((kit / "kit.json").read_text())["wheels"] == []
+
+
+def test_kit_rejects_bad_python_version(capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(["kit", "--python-version", "abc"])
+    assert caught.value.code == 2
+    assert "expected a version such as 3.12, got 'abc'" in capsys.readouterr().err
 
 
 def test_kit_without_corpus_is_usage_error(tmp_path, capsys):
@@ -132,6 +186,24 @@ def test_train_script_reports_missing_kit(tmp_path):
     assert "run `charseg-train kit" in done.stderr
 
 
+@pytest.mark.parametrize("minutes", ["0", "-1", "abc", "0.0", ""])
+def test_train_script_checks_minutes_first(tmp_path, minutes):
+    done = run_script(str(tmp_path / "none"), str(tmp_path / "out"), minutes)
+    assert done.returncode == 2
+    assert f"MINUTES must be a number > 0, got '{minutes}'" in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_train_script_checks_run_from(tmp_path):
+    kit = pack_tiny(tmp_path)
+    work = str(tmp_path / "work")
+    missing = str(tmp_path / "missing")
+    done = run_script(str(kit), str(tmp_path / "out"), "1", WORK=work, RUN_FROM=missing)
+    assert done.returncode == 2
+    assert "has no checkpoint.keras (RUN_FROM=none starts a fresh run)" in done.stderr
+    assert not (tmp_path / "work").exists()
+
+
 @pytest.mark.slow
 def test_train_script_trains_on_jax(tmp_path):
     kit = pack_tiny(tmp_path)
@@ -161,3 +233,20 @@ def test_train_script_trains_on_jax(tmp_path):
     assert (out / "checkpoint.keras").stat().st_size > 0
     log = (out / "fit.log").read_text()
     assert "on [CpuDevice" in log
+    assert log.count("== train.sh") == 2
+    assert "fit exited with status 0" in log
+
+    # A second run with the same WORK resumes, and its log is appended.
+    again = run_script(
+        str(kit),
+        str(out),
+        "5",
+        "--epochs",
+        "2",
+        WORK=str(tmp_path / "work"),
+        RUN_FROM="none",
+        JAX_PLATFORMS="cpu",
+    )
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert json.loads((out / "state.json").read_text())["epochs"] == 2
+    assert (out / "fit.log").read_text().startswith(log)

@@ -1,5 +1,7 @@
 """Config overrides given on the command line as KEY=VALUE."""
 
+import re
+
 import pytest
 
 from charseg_training.config import TrainingConfig
@@ -55,6 +57,46 @@ def test_integer_accepted_for_float_setting():
 def test_bad_overrides_are_rejected(assignment, message):
     with pytest.raises(ValueError, match=message):
         TrainingConfig().with_overrides([assignment])
+
+
+@pytest.mark.parametrize(
+    ("assignment", "message"),
+    [
+        ("fit.batch_size=0", "fit.batch_size must be >= 1, got 0"),
+        ("fit.learning_rate=NaN", "fit.learning_rate must be finite and > 0"),
+        ("fit.learning_rate=Infinity", "fit.learning_rate must be finite and > 0"),
+        ("fit.learning_rate=-1", "fit.learning_rate must be finite and > 0"),
+        ("fit.lr_final_fraction=2", "fit.lr_final_fraction must be <= 1"),
+        ("data.p_pair=2.5", "data.p_pair must be from 0 to 1, got 2.5"),
+        ("data.p_single=0.9", "data.p_embedded must be <= 1"),
+        ("data.min_run=0", "data.min_run must be >= 1, got 0"),
+        ("data.max_run=5", "data.max_run must be >= 20, got 5"),
+        ("data.sequence_length=0", "data.sequence_length must be >= 1, got 0"),
+        ("data.corpus=", "data.corpus must name the corpus folder"),
+        (
+            'data.labels=["python", "klingon"]',
+            "must list known labels, got ['klingon']",
+        ),
+        ("data.labels=[]", "must list known labels, got []"),
+        ('data.labels=["python", "python"]', "lists a label twice"),
+        ('data.focus_pair=["python"]', "data.focus_pair must name two labels"),
+        ("model.dropout=1", "model.dropout must be >= 0 and < 1"),
+        ("model.lstm_layers=0", "model.lstm_layers must be >= 1, got 0"),
+        ("model.shape=transformer", "model.shape must be one of strided, bilstm"),
+        ("window_margin=512", "must exceed twice the margin"),
+    ],
+)
+def test_out_of_range_settings_are_rejected(assignment, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        TrainingConfig().with_overrides([assignment])
+
+
+def test_focus_pair_must_be_trained_labels():
+    labels = 'data.labels=["python", "sql"]'
+    with pytest.raises(ValueError, match="outside data.labels: \\['scala'\\]"):
+        TrainingConfig().with_overrides([labels, "data.p_focus=0.5"])
+    config = TrainingConfig().with_overrides([labels, "data.p_focus=0"])
+    assert config.data.labels == ("python", "sql")
 
 
 def test_fit_reports_bad_override(tmp_path, capsys):

@@ -58,6 +58,18 @@ def test_fit_workers_keep_batches(tmp_path):
     np.testing.assert_allclose(histories[0], histories[1], rtol=1e-5)
 
 
+def test_fit_rejects_model_change_on_resume(trained_run, capsys):
+    from charseg_training.cli import main
+
+    config = (trained_run / "config.json").read_text()
+    resume = ["fit", "--run", str(trained_run), "--epochs", "9"]
+    change = ["--set", "model.lstm_units=32", "--set", "model.shape=bilstm"]
+    assert main([*resume, *change, "--quiet"]) == 2
+    error = capsys.readouterr().err
+    assert "model.shape, model.lstm_units cannot change when a run resumes" in error
+    assert (trained_run / "config.json").read_text() == config
+
+
 def test_fit_restart_schedule_step(trained_run):
     import keras
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -139,6 +140,14 @@ def _add_curve(subparsers) -> None:
     )
 
 
+def _python_version(value: str) -> str:
+    if not re.fullmatch(r"3\.\d{1,2}", value):
+        raise argparse.ArgumentTypeError(
+            f"expected a version such as 3.12, got {value!r}"
+        )
+    return value
+
+
 def _add_kit(subparsers) -> None:
     parser = subparsers.add_parser(
         "kit", help="pack the corpus and Keras wheels for training on a GPU machine"
@@ -159,6 +168,7 @@ def _add_kit(subparsers) -> None:
     )
     parser.add_argument(
         "--python-version",
+        type=_python_version,
         default="3.12",
         help="Python version of the GPU machine, for the wheels",
     )
@@ -203,9 +213,9 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     try:
         return args.handler(args) if hasattr(args, "handler") else _dispatch(args)
-    except (FileNotFoundError, ValueError) as error:
-        # The user can fix missing inputs and invalid settings, so print the
-        # message without a traceback.
+    except (OSError, ValueError) as error:
+        # The user can fix missing or unreadable inputs and invalid settings, so
+        # print the message without a traceback.
         print(f"charseg-train {args.command}: error: {error}", file=sys.stderr)
         return 2
 

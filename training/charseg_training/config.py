@@ -14,6 +14,8 @@ from pathlib import Path
 
 from charseg_server.contract import LABELS, WindowGeometry
 
+from .config_checks import check_config
+
 
 @dataclass
 class ModelConfig:
@@ -112,7 +114,9 @@ class TrainingConfig:
                 kwargs[key] = int(value)
             else:
                 raise ValueError(f"unknown config key {key!r}")
-        return cls(**kwargs)
+        config = cls(**kwargs)
+        check_config(config)
+        return config
 
     @classmethod
     def load(cls, path: Path) -> TrainingConfig:

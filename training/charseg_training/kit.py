@@ -28,27 +28,38 @@ KIT_PACKAGES = ("keras", "namex", "optree")
 XZ_PRESET = 6
 
 
+def _row_key(path: Path, number: int, line: bytes) -> str:
+    """Return the sampling key of one JSONL row, or raise ``ValueError`` naming it."""
+    try:
+        row = json.loads(line)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ValueError(f"{path}, line {number}: invalid JSON ({error})") from None
+    if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+        raise ValueError(f"{path}, line {number}: expected an object with a text")
+    name = f"{row.get('source', '')}/{row.get('path', '')}"
+    return hashlib.sha256(name.encode()).hexdigest()
+
+
 def sample_rows(path: Path, cap: int | None) -> tuple[bytes, int]:
     """Return up to ``cap`` bytes of whole JSONL rows from ``path``, and the row count.
 
     Rows are taken in the order of a hash of their source and path, so the
     sample mixes every source of the label and the same corpus gives the same
     sample. The first row in that order is always taken, even when it alone
-    exceeds ``cap``, so that no label is left empty.
+    exceeds ``cap``, so that no label is left empty. Every row must be a JSON
+    object with a ``text``, as the training reader expects.
     """
     lines = path.read_bytes().splitlines(keepends=True)
-    rows = [line for line in lines if line.strip()]
+    keyed = [
+        (_row_key(path, number, line), line)
+        for number, line in enumerate(lines, start=1)
+        if line.strip()
+    ]
     if cap is None:
-        return b"".join(rows), len(rows)
-
-    def key(line: bytes) -> str:
-        row = json.loads(line)
-        name = f"{row.get('source', '')}/{row.get('path', '')}"
-        return hashlib.sha256(name.encode()).hexdigest()
-
+        return b"".join(line for _, line in keyed), len(keyed)
     sample: list[bytes] = []
     size = 0
-    for line in sorted(rows, key=key):
+    for _, line in sorted(keyed, key=lambda pair: pair[0]):
         if sample and size + len(line) > cap:
             continue
         sample.append(line)
@@ -63,25 +74,51 @@ def _add_bytes(archive: tarfile.TarFile, name: str, data: bytes) -> None:
     archive.addfile(info, io.BytesIO(data))
 
 
+def _split_files(corpus: Path, split: str) -> list[Path]:
+    folder = corpus / split
+    if not folder.is_dir():
+        raise FileNotFoundError(f"{folder} not found: run `charseg-train corpus` first")
+    files = sorted(folder.glob("*.jsonl"))
+    if not files:
+        raise FileNotFoundError(f"no corpus files under {folder}")
+    return files
+
+
+def _add_split(
+    archive: tarfile.TarFile, split: str, files: list[Path], cap: int | None
+) -> dict:
+    """Add one split's sampled files to ``archive``; return rows and bytes per label."""
+    counts = {}
+    for path in files:
+        data, count = sample_rows(path, cap)
+        _add_bytes(archive, f"corpus/{split}/{path.name}", data)
+        counts[path.stem] = {"rows": count, "bytes": len(data)}
+        log.info("%s/%s: %d rows, %d bytes", split, path.name, count, len(data))
+    if not any(entry["rows"] for entry in counts.values()):
+        raise ValueError(f"the {split} files of the corpus contain no rows")
+    return counts
+
+
 def write_corpus_archive(corpus: Path, out: Path, train_cap: int | None) -> dict:
-    """Write ``corpus.tar.xz`` under the top folder ``corpus/``; return its contents."""
+    """Write ``corpus.tar.xz`` under the top folder ``corpus/``; return its contents.
+
+    The archive is written beside ``out`` and renamed at the end, so a failed
+    run leaves no partial archive.
+    """
     splits = {"train": train_cap, "validation": None}
-    contents: dict[str, dict] = {split: {} for split in splits}
-    for split in splits:
-        if not (corpus / split).is_dir():
-            raise FileNotFoundError(
-                f"{corpus / split} not found: run `charseg-train corpus` first"
-            )
-    with tarfile.open(out, "w:xz", preset=XZ_PRESET) as archive:
-        for split, cap in splits.items():
-            for path in sorted((corpus / split).glob("*.jsonl")):
-                data, count = sample_rows(path, cap)
-                _add_bytes(archive, f"corpus/{split}/{path.name}", data)
-                contents[split][path.stem] = {"rows": count, "bytes": len(data)}
-                log.info("%s/%s: %d rows, %d bytes", split, path.name, count, len(data))
-        manifest = corpus / "manifest.json"
-        if manifest.exists():
-            archive.add(manifest, "corpus/manifest.json")
+    files = {split: _split_files(corpus, split) for split in splits}
+    contents: dict[str, dict] = {}
+    partial = out.with_name(out.name + ".partial")
+    try:
+        with tarfile.open(partial, "w:xz", preset=XZ_PRESET) as archive:
+            for split, cap in splits.items():
+                contents[split] = _add_split(archive, split, files[split], cap)
+            manifest = corpus / "manifest.json"
+            if manifest.exists():
+                archive.add(manifest, "corpus/manifest.json")
+        partial.replace(out)
+    finally:
+        partial.unlink(missing_ok=True)
     return contents
 
 
@@ -109,8 +146,22 @@ def download_wheels(dest: Path, python_version: str, platforms: list[str]) -> li
     log.info("downloading %s", " ".join(pins))
     done = subprocess.run([*command, *pins], capture_output=True, text=True)
     if done.returncode != 0:
-        raise RuntimeError(f"pip download failed: {done.stderr.strip()[-2000:]}")
+        lines = [line for line in done.stderr.splitlines() if line.strip()]
+        reason = lines[-1].strip() if lines else f"exit status {done.returncode}"
+        raise RuntimeError(f"pip download of {' '.join(pins)} failed: {reason}")
     return sorted(path.name for path in dest.glob("*.whl"))
+
+
+def _prepare_folder(out: Path) -> None:
+    """Create ``out``, or empty the parts of an earlier kit in it."""
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out {out} is a file, not a folder")
+    out.mkdir(parents=True, exist_ok=True)
+    for name in ("corpus.tar.xz", "kit.json"):
+        (out / name).unlink(missing_ok=True)
+    if (out / "wheels").is_dir():
+        for wheel in (out / "wheels").glob("*.whl"):
+            wheel.unlink()
 
 
 def pack(
@@ -123,12 +174,22 @@ def pack(
     platforms: list[str],
     max_bytes: int,
 ) -> dict:
-    """Write a kit to ``out`` and return its summary, also saved as ``kit.json``."""
-    out.mkdir(parents=True, exist_ok=True)
+    """Write a kit to ``out`` and return its summary, also saved as ``kit.json``.
+
+    An earlier kit in ``out`` is replaced. A kit larger than ``max_bytes`` is
+    removed again, so that no oversized kit is left to copy.
+    """
+    _prepare_folder(out)
     archive = out / "corpus.tar.xz"
     contents = write_corpus_archive(corpus, archive, train_cap)
     names = download_wheels(out / "wheels", python_version, platforms) if wheels else []
     total = sum(path.stat().st_size for path in out.rglob("*") if path.is_file())
+    if total > max_bytes:
+        _prepare_folder(out)
+        raise ValueError(
+            f"the kit would take {total:,} bytes, more than the {max_bytes:,} "
+            "allowed by --max-mib: lower --train-bytes-per-label or raise --max-mib"
+        )
     summary = {
         "corpus": contents,
         "train_bytes_per_label": train_cap,
@@ -138,9 +199,4 @@ def pack(
         "kit_bytes": total,
     }
     (out / "kit.json").write_text(json.dumps(summary, indent=2) + "\n")
-    if total > max_bytes:
-        raise ValueError(
-            f"the kit in {out} takes {total:,} bytes, more than the {max_bytes:,} "
-            "allowed: lower --train-bytes-per-label"
-        )
     return summary

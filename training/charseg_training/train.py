@@ -15,6 +15,7 @@ Running ``fit`` again on the same folder resumes from ``checkpoint.keras``.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import logging
 import time
@@ -88,6 +89,29 @@ def distribution_scope(strategy: str):
     raise ValueError(f"strategy {strategy!r} is not available on the {backend} backend")
 
 
+def check_resumable(config: TrainingConfig, saved_path: Path) -> None:
+    """Raise ``ValueError`` if ``config`` describes another model than the run's.
+
+    A resumed run keeps the network of its checkpoint, so a changed shape or
+    label set would be saved in ``config.json`` without taking effect.
+    """
+    if not saved_path.exists():
+        return
+    saved = TrainingConfig.load(saved_path)
+    changed = [
+        f"model.{key}"
+        for key, value in dataclasses.asdict(config.model).items()
+        if getattr(saved.model, key) != value
+    ]
+    if tuple(saved.data.labels) != tuple(config.data.labels):
+        changed.append("data.labels")
+    if changed:
+        raise ValueError(
+            f"{', '.join(changed)} cannot change when a run resumes from its "
+            "checkpoint: start a new run folder for another model"
+        )
+
+
 def compile_model(model: keras.Model, config: TrainingConfig) -> None:
     model.compile(
         optimizer=keras.optimizers.Adam(
@@ -123,6 +147,8 @@ def fit(
     if tuple(labels) != LABELS:
         log.warning("training on a custom label set: %s", labels)
 
+    if checkpoint.exists():
+        check_resumable(config, run_dir / "config.json")
     with distribution_scope(strategy):
         if checkpoint.exists():
             log.info("resuming from %s", checkpoint)

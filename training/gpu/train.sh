@@ -9,12 +9,14 @@
 # about MINUTES (the epoch in progress then finishes). By default the run
 # continues the bundled model's checkpoint in training/checkpoints/default; set
 # RUN_FROM=none to start a fresh run from the fit options (--config, --set).
-# OUT receives checkpoint.keras, config.json, state.json, history.csv and
-# fit.log, also when fit fails or stops early. Export and evaluation then run
-# on a machine with TensorFlow.
+# OUT receives checkpoint.keras, config.json, state.json and history.csv when
+# fit has written them, and fit.log, to which every run of the script appends
+# all that it prints. Export and evaluation then run on a machine with
+# TensorFlow.
 #
 # Environment: PYTHON (default python3), WORK (scratch folder, default
-# /tmp/charseg-gpu), RUN_FROM (a run folder to copy, or none).
+# /tmp/charseg-gpu; a second run with the same WORK resumes the first),
+# RUN_FROM (a run folder with checkpoint.keras to copy, or none).
 set -euo pipefail
 
 if [ $# -lt 3 ]; then
@@ -28,12 +30,26 @@ shift 3
 python=${PYTHON:-python3}
 work=${WORK:-/tmp/charseg-gpu}
 run_from=${RUN_FROM:-training/checkpoints/default}
+run=$work/run
 
-if [ ! -f "$kit/corpus.tar.xz" ]; then
-    echo "$kit/corpus.tar.xz not found: run \`charseg-train kit --out $kit\` first" >&2
+fail() {
+    echo "train.sh: error: $1" >&2
     exit 2
+}
+
+# Checks that need no installs come first, so that a mistake costs no time.
+if ! [[ $minutes =~ ^[0-9]+([.][0-9]+)?$ ]] || [[ $minutes =~ ^0+([.]0+)?$ ]]; then
+    fail "MINUTES must be a number > 0, got '$minutes'"
+fi
+[ -f "$kit/corpus.tar.xz" ] ||
+    fail "$kit/corpus.tar.xz not found: run \`charseg-train kit --out $kit\` first"
+if [ "$run_from" != none ] && [ ! -e "$run/checkpoint.keras" ] &&
+    [ ! -f "$run_from/checkpoint.keras" ]; then
+    fail "RUN_FROM=$run_from has no checkpoint.keras (RUN_FROM=none starts a fresh run)"
 fi
 mkdir -p "$out" "$work"
+exec > >(tee -a "$out/fit.log") 2>&1
+echo "== train.sh $(date -u +%Y-%m-%dT%H:%M:%SZ): $minutes minutes, fit options: $*"
 
 if compgen -G "$kit/wheels/*.whl" >/dev/null; then
     "$python" -m pip install --quiet --no-index --no-deps --no-compile \
@@ -45,18 +61,16 @@ export KERAS_BACKEND=jax
 rm -rf "$work/corpus"
 tar -xJf "$kit/corpus.tar.xz" -C "$work"
 
-run=$work/run
 if [ "$run_from" != none ] && [ ! -e "$run/checkpoint.keras" ]; then
     mkdir -p "$run"
     cp "$run_from"/* "$run/"
 fi
 
-"$python" -c 'import jax, keras; print("keras", keras.__version__, "on", jax.devices())' \
-    2>&1 | tee "$out/fit.log"
+"$python" -c 'import jax, keras; print("keras", keras.__version__, "on", jax.devices())'
 set +e
 "$python" -m charseg_training.cli fit --run "$run" --corpus "$work/corpus" \
-    --max-minutes "$minutes" --quiet "$@" 2>&1 | tee -a "$out/fit.log"
-status=${PIPESTATUS[0]}
+    --max-minutes "$minutes" --quiet "$@"
+status=$?
 set -e
 for name in checkpoint.keras config.json state.json history.csv; do
     if [ -f "$run/$name" ]; then cp "$run/$name" "$out/"; fi
@@ -72,4 +86,5 @@ config["data"]["corpus"] = "data/corpus"
 open(path, "w").write(json.dumps(config, indent=2) + "\n")
 PY
 fi
+echo "== train.sh: fit exited with status $status"
 exit "$status"
