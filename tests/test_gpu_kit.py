@@ -57,6 +57,17 @@ def test_sample_rows_keeps_one_oversized_row(tmp_path):
     assert len(data) > 10
 
 
+def test_sample_rows_ends_every_row(tmp_path):
+    path = tmp_path / "python.jsonl"
+    write_rows(path, 6)
+    path.write_bytes(path.read_bytes().rstrip(b"\n"))
+    data, count = sample_rows(path, 10_000)
+    assert count == 6
+    rows = [json.loads(line) for line in data.decode().splitlines()]
+    assert len(rows) == 6
+    assert data.endswith(b"\n")
+
+
 def test_sample_rows_without_cap_keeps_all(tmp_path):
     path = tmp_path / "python.jsonl"
     write_rows(path, 5)

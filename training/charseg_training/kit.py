@@ -49,9 +49,11 @@ def sample_rows(path: Path, cap: int | None) -> tuple[bytes, int]:
     exceeds ``cap``, so that no label is left empty. Every row must be a JSON
     object with a ``text``, as the training reader expects.
     """
-    lines = path.read_bytes().splitlines(keepends=True)
+    # Each row gets its own newline, so that a last row without one cannot
+    # join the row after it in the sample.
+    lines = path.read_bytes().splitlines()
     keyed = [
-        (_row_key(path, number, line), line)
+        (_row_key(path, number, line), line + b"\n")
         for number, line in enumerate(lines, start=1)
         if line.strip()
     ]
