@@ -161,6 +161,30 @@ def test_kit_repack_drops_old_wheels(tmp_path):
     assert json.loads((kit / "kit.json").read_text())["wheels"] == []
 
 
+def test_kit_failed_download_leaves_no_kit(tmp_path, monkeypatch):
+    from charseg_training import kit as kit_module
+
+    def fail(*args):
+        raise RuntimeError("pip download of keras failed: no index")
+
+    monkeypatch.setattr(kit_module, "download_wheels", fail)
+    write_tiny_corpus(tmp_path)
+    out = tmp_path / "kit"
+    assert main(["kit", "--corpus", str(tmp_path / "corpus"), "--out", str(out)]) == 1
+    assert not (out / "corpus.tar.xz").exists()
+    assert not (out / "kit.json").exists()
+
+
+def test_kit_size_counts_only_kit_files(tmp_path):
+    out = tmp_path / "kit"
+    out.mkdir()
+    (out / "notes.bin").write_bytes(b"\0" * 2 * 2**20)
+    kit = pack_tiny(tmp_path)
+    summary = json.loads((kit / "kit.json").read_text())
+    assert summary["kit_bytes"] == summary["archive_bytes"]
+    assert summary["kit_bytes"] < 2**20
+
+
 def test_kit_rejects_bad_python_version(capsys):
     with pytest.raises(SystemExit) as caught:
         main(["kit", "--python-version", "abc"])

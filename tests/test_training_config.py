@@ -105,3 +105,32 @@ def test_fit_reports_bad_override(tmp_path, capsys):
     argv = ["fit", "--run", str(tmp_path / "run"), "--set", "fit.batch_size=big"]
     assert main(argv) == 2
     assert "fit.batch_size expects a value of type int" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ([], "a config must be a JSON object"),
+        ({"fit": None}, "config section fit must be a JSON object"),
+        ({"model": []}, "config section model must be a JSON object"),
+        ({"fit": {"batch_size": "8"}}, "fit.batch_size expects a value of type int"),
+        ({"fit": {"batch_size": 8.5}}, "fit.batch_size expects a value of type int"),
+        ({"fit": {"learning_rate": None}}, "fit.learning_rate expects a value of type"),
+        ({"data": {"labels": None}}, "data.labels expects a value of type tuple"),
+        ({"data": {"corpus": 123}}, "data.corpus expects a value of type str"),
+        ({"window_length": 96.9}, "window_length expects a value of type int"),
+        ({"data": {"focus_pair": [["a"], ["b"]]}}, "data.focus_pair must list label"),
+        ({"fit": {"learning_rate": 1e20}}, "fit.learning_rate must be <= 1"),
+        ({"fit": {"lr_half_life_steps": 10**30}}, "fit.lr_half_life_steps must be <="),
+        ({"fit": {"seed": 2**32}}, "fit.seed must be <= 4294967295"),
+    ],
+)
+def test_config_values_are_checked_on_load(values, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        TrainingConfig.from_dict(values)
+
+
+def test_saved_config_loads_back(tmp_path):
+    config = TrainingConfig().with_overrides(['data.labels=["python", "sql"]'])
+    config.save(tmp_path / "config.json")
+    assert TrainingConfig.load(tmp_path / "config.json") == config

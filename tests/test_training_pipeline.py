@@ -70,6 +70,79 @@ def test_fit_rejects_model_change_on_resume(trained_run, capsys):
     assert (trained_run / "config.json").read_text() == config
 
 
+def copy_run(trained_run, tmp_path):
+    import shutil
+
+    run = tmp_path / "run"
+    shutil.copytree(trained_run, run)
+    return run
+
+
+def test_fit_rejects_hand_edited_model(trained_run, tmp_path, capsys):
+    from charseg_training.cli import main
+
+    run = copy_run(trained_run, tmp_path)
+    config = json.loads((run / "config.json").read_text())
+    config["model"]["lstm_units"] = 16
+    (run / "config.json").write_text(json.dumps(config))
+    assert main(["fit", "--run", str(run), "--epochs", "9", "--quiet"]) == 2
+    assert "contains another network than the config" in capsys.readouterr().err
+
+
+def test_fit_needs_epochs_beyond_trained(trained_run, tmp_path, capsys):
+    from charseg_training.cli import main
+
+    run = copy_run(trained_run, tmp_path)
+    trained = json.loads((run / "state.json").read_text())["epochs"]
+    state = (run / "state.json").read_text()
+    assert main(["fit", "--run", str(run), "--epochs", "1", "--quiet"]) == 2
+    message = f"has trained {trained} epochs already: set --epochs above {trained}"
+    assert message in capsys.readouterr().err
+    assert (run / "state.json").read_text() == state
+
+
+def test_nan_loss_stops_before_checkpoint():
+    from charseg_training.train import FailOnNaN
+
+    guard = FailOnNaN()
+    guard.on_epoch_end(0, {"loss": 0.5})
+    with pytest.raises(ValueError, match="training loss of epoch 3 is nan"):
+        guard.on_epoch_end(2, {"loss": float("nan")})
+
+
+def test_export_rejects_label_mismatch(trained_run, tmp_path, capsys):
+    from charseg_training.cli import main
+
+    run = copy_run(trained_run, tmp_path)
+    config = json.loads((run / "config.json").read_text())
+    config["data"]["labels"] = ["python", "sql", "css", "json"]
+    (run / "config.json").write_text(json.dumps(config))
+    assert main(["export", "--run", str(run), "--weights", "checkpoint.keras"]) == 2
+    assert "outputs 3 probabilities" in capsys.readouterr().err
+    assert not (run / "model.onnx").exists()
+
+
+def test_export_needs_run_config(trained_run, tmp_path, capsys):
+    from charseg_training.cli import main
+
+    run = copy_run(trained_run, tmp_path)
+    (run / "config.json").unlink()
+    assert main(["export", "--run", str(run), "--weights", "checkpoint.keras"]) == 2
+    assert "no config.json in" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("content", [None, b"not an onnx model"])
+def test_evaluate_bad_model_is_usage_error(tmp_path, capsys, content):
+    from charseg_training.cli import main
+
+    model = tmp_path / "model.onnx"
+    if content is not None:
+        model.write_bytes(content)
+    argv = ["evaluate", "--model", str(model), "--out", str(tmp_path / "eval")]
+    assert main(argv) == 2
+    assert str(model) in capsys.readouterr().err
+
+
 def test_fit_restart_schedule_step(trained_run):
     import keras
 
@@ -132,7 +205,7 @@ def test_export_without_weights_fails(tmp_path):
     from charseg_training.cli import main
 
     (tmp_path / "config.json").write_text("{}")
-    assert main(["export", "--run", str(tmp_path)]) == 1
+    assert main(["export", "--run", str(tmp_path)]) == 2
 
 
 def test_tune_sweeps_smoothing(trained_run, tmp_path, capsys):
@@ -207,6 +280,40 @@ def test_curve_plots_history(trained_run, tmp_path):
     curve = ["curve", "--run", str(trained_run), "--out", str(out)]
     assert main([*curve, "--mark", "1=new data"]) == 0
     assert out.read_bytes().startswith(b"\x89PNG")
+
+
+def test_curve_without_suffix_writes_png(trained_run, tmp_path, capsys):
+    from charseg_training.cli import main
+
+    assert (
+        main(["curve", "--run", str(trained_run), "--out", str(tmp_path / "cv")]) == 0
+    )
+    written = tmp_path / "cv.png"
+    assert capsys.readouterr().out.strip() == str(written)
+    assert written.read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize(
+    ("history", "message"),
+    [
+        ("epoch,loss\n0,1.0\n", "lacks the columns sparse_categorical_accuracy"),
+        (
+            "epoch,sparse_categorical_accuracy,val_sparse_categorical_accuracy\n0,x,1\n",
+            "line 2: expected numbers",
+        ),
+        (
+            "epoch,sparse_categorical_accuracy,val_sparse_categorical_accuracy\n0,1\n",
+            "line 2: expected numbers",
+        ),
+    ],
+)
+def test_curve_rejects_bad_history(trained_run, tmp_path, capsys, history, message):
+    from charseg_training.cli import main
+
+    run = copy_run(trained_run, tmp_path)
+    (run / "history.csv").write_text(history)
+    assert main(["curve", "--run", str(run)]) == 2
+    assert message in capsys.readouterr().err
 
 
 def test_curve_rejects_bad_mark():

@@ -74,12 +74,24 @@ def run_export(args) -> int:
     from .export import check_parity, quantize_int8, to_onnx
     from .model import CUSTOM_OBJECTS
 
-    config = _load_config(args)
     weights = args.run / args.weights
     if not weights.exists():
-        log.error("no model at %s: train one with `charseg-train fit`", weights)
-        return 1
+        raise FileNotFoundError(
+            f"no model at {weights}: train one with `charseg-train fit`"
+        )
+    if not (args.run / "config.json").exists():
+        raise FileNotFoundError(
+            f"no config.json in {args.run}: export takes the labels and the "
+            "window geometry from the run's config"
+        )
+    config = _load_config(args)
     model = keras.models.load_model(weights, custom_objects=CUSTOM_OBJECTS)
+    outputs = model.output_shape[-1]
+    if outputs != len(config.data.labels):
+        raise ValueError(
+            f"{weights} outputs {outputs} probabilities, but the run's config "
+            f"lists {len(config.data.labels)} labels"
+        )
     contract = ModelContract(labels=tuple(config.data.labels), window=config.window)
     out = args.out or args.run / "model.onnx"
     to_onnx(model, contract, out)
@@ -137,8 +149,7 @@ def run_curve(args) -> int:
     from .curve import parse_mark, plot_curve
 
     out = args.out or args.run / "learning_curve.png"
-    plot_curve(args.run, out, [parse_mark(mark) for mark in args.mark])
-    print(out)
+    print(plot_curve(args.run, out, [parse_mark(mark) for mark in args.mark]))
     return 0
 
 

@@ -105,13 +105,17 @@ class TrainingConfig:
 
     @classmethod
     def from_dict(cls, values: dict) -> TrainingConfig:
+        """Build a config from JSON values, checking each key, type and range."""
+        if not isinstance(values, dict):
+            raise ValueError(f"a config must be a JSON object, got {values!r}")
         sections = {"model": ModelConfig, "data": DataConfig, "fit": FitConfig}
+        defaults = cls()
         kwargs = {}
         for key, value in values.items():
             if key in sections:
                 kwargs[key] = _build(sections[key], value, key)
             elif key in ("window_length", "window_margin"):
-                kwargs[key] = int(value)
+                kwargs[key] = _checked_value(key, getattr(defaults, key), value)
             else:
                 raise ValueError(f"unknown config key {key!r}")
         config = cls(**kwargs)
@@ -164,7 +168,7 @@ def _checked_value(key: str, current: object, value: object) -> object:
     elif isinstance(current, int):
         ok = isinstance(value, int)
     elif isinstance(current, list | tuple):
-        ok = isinstance(value, list)
+        ok = isinstance(value, list | tuple)
     else:
         ok = isinstance(value, type(current))
     if not ok:
@@ -174,11 +178,17 @@ def _checked_value(key: str, current: object, value: object) -> object:
 
 
 def _build(section: type, values: dict, prefix: str):
+    if not isinstance(values, dict):
+        raise ValueError(
+            f"config section {prefix} must be a JSON object, got {values!r}"
+        )
+    defaults = section()
     names = {f.name for f in dataclasses.fields(section)}
     unknown = sorted(set(values) - names)
     if unknown:
         raise ValueError(f"unknown config keys in {prefix}: {', '.join(unknown)}")
-    for key in ("labels", "focus_pair"):
-        if key in values:
-            values = {**values, key: tuple(values[key])}
-    return section(**values)
+    checked = {}
+    for key, value in values.items():
+        value = _checked_value(f"{prefix}.{key}", getattr(defaults, key), value)
+        checked[key] = tuple(value) if isinstance(value, list | tuple) else value
+    return section(**checked)

@@ -13,11 +13,19 @@ from charseg_server.contract import LABELS, WindowGeometry
 
 MODEL_SHAPES = ("strided", "bilstm")
 DOCUMENT_STYLES = ("p_pair", "p_single", "p_lines", "p_embedded")
+#: Step counts become int64 tensors in the schedule; seeds seed NumPy and Keras.
+MAX_STEPS = 2**62
+MAX_SEED = 2**32 - 1
 
 
 def _at_least(name: str, value: int, minimum: int) -> None:
     if value < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value}")
+
+
+def _at_most(name: str, value: float, maximum: float) -> None:
+    if value > maximum:
+        raise ValueError(f"{name} must be <= {maximum}, got {value}")
 
 
 def _positive(name: str, value: float) -> None:
@@ -55,6 +63,10 @@ def check_data(data) -> None:
         raise ValueError(
             f"data.{' + data.'.join(DOCUMENT_STYLES)} must be <= 1, got {total}"
         )
+    for name in ("labels", "focus_pair"):
+        values = getattr(data, name)
+        if not all(isinstance(value, str) for value in values):
+            raise ValueError(f"data.{name} must list label names, got {list(values)}")
     labels = list(data.labels)
     unknown = [label for label in labels if label not in LABELS]
     if unknown or not labels:
@@ -77,8 +89,12 @@ def check_fit(fit) -> None:
         _at_least(f"fit.{name}", getattr(fit, name), 1)
     _at_least("fit.lr_start_step", fit.lr_start_step, 0)
     _at_least("fit.early_stopping_patience", fit.early_stopping_patience, 0)
+    for name in ("lr_half_life_steps", "lr_decay_steps", "lr_start_step"):
+        _at_most(f"fit.{name}", getattr(fit, name), MAX_STEPS)
     _at_least("fit.seed", fit.seed, 0)
+    _at_most("fit.seed", fit.seed, MAX_SEED)
     _positive("fit.learning_rate", fit.learning_rate)
+    _at_most("fit.learning_rate", fit.learning_rate, 1)
     _positive("fit.clipnorm", fit.clipnorm)
     _positive("fit.lr_final_fraction", fit.lr_final_fraction)
     if fit.lr_final_fraction > 1:

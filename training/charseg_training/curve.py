@@ -12,6 +12,13 @@ from pathlib import Path
 
 from .config import TrainingConfig
 
+#: The columns of ``history.csv`` that the plot reads.
+HISTORY_COLUMNS = (
+    "epoch",
+    "sparse_categorical_accuracy",
+    "val_sparse_categorical_accuracy",
+)
+
 
 def read_history(run_dir: Path) -> dict[str, list[float]]:
     """Return the columns of ``run_dir/history.csv`` as lists of floats."""
@@ -24,11 +31,24 @@ def read_history(run_dir: Path) -> dict[str, list[float]]:
         rows = list(csv.DictReader(handle))
     if not rows:
         raise ValueError(f"{path} is empty: no epoch has finished yet")
-    return {key: [float(row[key]) for row in rows] for key in rows[0]}
+    missing = [column for column in HISTORY_COLUMNS if column not in rows[0]]
+    if missing:
+        raise ValueError(f"{path} lacks the columns {', '.join(missing)}")
+    columns: dict[str, list[float]] = {column: [] for column in HISTORY_COLUMNS}
+    for number, row in enumerate(rows, start=2):
+        try:
+            for column in HISTORY_COLUMNS:
+                columns[column].append(float(row[column]))
+        except (TypeError, ValueError):
+            raise ValueError(f"{path}, line {number}: expected numbers") from None
+    return columns
 
 
-def plot_curve(run_dir: Path, out: Path, marks: list[tuple[int, str]]) -> None:
-    """Write the learning curve of ``run_dir`` to ``out`` (PNG).
+def plot_curve(run_dir: Path, out: Path, marks: list[tuple[int, str]]) -> Path:
+    """Write the learning curve of ``run_dir`` to ``out`` and return the path.
+
+    The image format follows the suffix of ``out``; a path without one gets
+    ``.png``.
 
     ``marks`` are ``(epoch, text)`` pairs drawn as labelled vertical lines, for
     changes made during the run such as a new data mixture.
@@ -64,9 +84,12 @@ def plot_curve(run_dir: Path, out: Path, marks: list[tuple[int, str]]) -> None:
     ax.grid(alpha=0.3)
     ax.legend(loc="center", bbox_to_anchor=(0.45, 0.45))
     fig.tight_layout()
+    if not out.suffix:
+        out = out.with_suffix(".png")
     out.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(out, dpi=110)
     plt.close(fig)
+    return out
 
 
 def parse_mark(value: str) -> tuple[int, str]:

@@ -174,9 +174,13 @@ def write_confusion(matrix: np.ndarray, labels, stem: Path) -> None:
 def load_runner(model_path: Path | None, keras_path: Path | None):
     """Return the ONNX model, or a Keras model wrapped to look like one."""
     if keras_path is None:
-        from charseg_server.model import Model
+        from charseg_server.model import Model, ModelLoadError
 
-        return Model.load(model_path, provider="cpu")
+        try:
+            return Model.load(model_path, provider="cpu")
+        except ModelLoadError as error:
+            # The user can fix the path or the file: report it as a usage error.
+            raise ValueError(str(error)) from None
     import keras
 
     from .config import TrainingConfig

@@ -18,6 +18,8 @@ import sys
 import tarfile
 from pathlib import Path
 
+from .corpus_rows import parse_row
+
 log = logging.getLogger(__name__)
 
 #: Packages that Keras needs and that a GPU image with JAX often lacks.
@@ -28,16 +30,11 @@ KIT_PACKAGES = ("keras", "namex", "optree")
 XZ_PRESET = 6
 
 
-def _row_key(path: Path, number: int, line: bytes) -> str:
-    """Return the sampling key of one JSONL row, or raise ``ValueError`` naming it."""
-    try:
-        row = json.loads(line)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise ValueError(f"{path}, line {number}: invalid JSON ({error})") from None
-    if not isinstance(row, dict) or not isinstance(row.get("text"), str):
-        raise ValueError(f"{path}, line {number}: expected an object with a text")
+def _row_key(path: Path, number: int, line: bytes) -> tuple[str, bool]:
+    """Return the sampling key of one row and whether its text has content."""
+    row = parse_row(path, number, line)
     name = f"{row.get('source', '')}/{row.get('path', '')}"
-    return hashlib.sha256(name.encode()).hexdigest()
+    return hashlib.sha256(name.encode()).hexdigest(), bool(row["text"].strip())
 
 
 def sample_rows(path: Path, cap: int | None) -> tuple[bytes, int]:
@@ -46,17 +43,18 @@ def sample_rows(path: Path, cap: int | None) -> tuple[bytes, int]:
     Rows are taken in the order of a hash of their source and path, so the
     sample mixes every source of the label and the same corpus gives the same
     sample. The first row in that order is always taken, even when it alone
-    exceeds ``cap``, so that no label is left empty. Every row must be a JSON
-    object with a ``text``, as the training reader expects.
+    exceeds ``cap``, so that no label is left empty. Every row is checked as
+    training reads it (``corpus_rows.parse_row``).
     """
     # Each row gets its own newline, so that a last row without one cannot
-    # join the row after it in the sample.
-    lines = path.read_bytes().splitlines()
-    keyed = [
-        (_row_key(path, number, line), line + b"\n")
-        for number, line in enumerate(lines, start=1)
-        if line.strip()
-    ]
+    # join the row after it in the sample. Rows with blank texts, which
+    # training skips, are left out.
+    keyed = []
+    for number, line in enumerate(path.read_bytes().splitlines(), start=1):
+        if line.strip():
+            key, has_text = _row_key(path, number, line)
+            if has_text:
+                keyed.append((key, line + b"\n"))
     if cap is None:
         return b"".join(line for _, line in keyed), len(keyed)
     sample: list[bytes] = []
@@ -184,8 +182,15 @@ def pack(
     _prepare_folder(out)
     archive = out / "corpus.tar.xz"
     contents = write_corpus_archive(corpus, archive, train_cap)
-    names = download_wheels(out / "wheels", python_version, platforms) if wheels else []
-    total = sum(path.stat().st_size for path in out.rglob("*") if path.is_file())
+    names: list[str] = []
+    if wheels:
+        try:
+            names = download_wheels(out / "wheels", python_version, platforms)
+        except RuntimeError:
+            _prepare_folder(out)
+            raise
+    parts = [archive, *(out / "wheels" / name for name in names)]
+    total = sum(path.stat().st_size for path in parts)
     if total > max_bytes:
         _prepare_folder(out)
         raise ValueError(

@@ -89,3 +89,36 @@ def build_model(config: ModelConfig, num_labels: int) -> keras.Model:
         raise ValueError(f"unknown model shape {config.shape!r}: use bilstm or strided")
     probs = layers.Dense(num_labels, activation="softmax", name=OUTPUT_NAME)(x)
     return keras.Model(chars, probs, name=f"charseg_{config.shape}")
+
+
+#: Layer settings that change what a network computes without changing its
+#: weight shapes, so ``architecture`` compares them too.
+_SHAPE_SETTINGS = ("strides", "size", "dropout", "recurrent_dropout")
+
+
+def _settings(config: dict) -> dict:
+    """Return the ``_SHAPE_SETTINGS`` in a layer config, nested ones included."""
+    found = {}
+    for key, value in config.items():
+        if isinstance(value, dict):
+            found.update(_settings(value))
+        elif key in _SHAPE_SETTINGS:
+            # A loaded layer may store a list where a new one stores a tuple.
+            found[key] = tuple(value) if isinstance(value, list) else value
+    return found
+
+
+def architecture(model: keras.Model) -> list[tuple]:
+    """Describe ``model`` by its layers' types, weight shapes and settings.
+
+    Two models with equal descriptions compute the same kind of function, so a
+    checkpoint can be compared with the network that a config describes.
+    """
+    return [
+        (
+            type(layer).__name__,
+            [tuple(weight.shape) for weight in layer.weights],
+            sorted(_settings(layer.get_config()).items()),
+        )
+        for layer in model.layers
+    ]

@@ -17,13 +17,14 @@ once and its label is one entry of the label array.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from charseg_server.contract import LABELS
+
+from .corpus_rows import read_texts
 
 Piece = tuple[str, str]
 
@@ -42,9 +43,7 @@ class Corpus:
             path = Path(root) / split / f"{label}.jsonl"
             if not path.exists():
                 continue
-            with path.open(encoding="utf-8") as handle:
-                texts = [json.loads(line)["text"] for line in handle if line.strip()]
-            texts = [t for t in texts if t.strip()]
+            texts = read_texts(path)
             if texts:
                 files[label] = texts
         if not files:

@@ -18,6 +18,7 @@ import contextlib
 import dataclasses
 import json
 import logging
+import math
 import time
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from charseg_server.contract import LABELS
 
 from .config import TrainingConfig
 from .data import MixedDocuments
-from .model import CUSTOM_OBJECTS, build_model
+from .model import CUSTOM_OBJECTS, architecture, build_model
 from .schedule import build_schedule
 from .splice import Corpus
 
@@ -59,6 +60,23 @@ class RunState(keras.callbacks.Callback):
         if self.max_seconds is not None and now - self.started > self.max_seconds:
             log.info("time limit of %.0f s reached, stopping", self.max_seconds)
             self.model.stop_training = True
+
+
+class FailOnNaN(keras.callbacks.Callback):
+    """Stop the run when an epoch's loss is not finite, before it is saved.
+
+    It must come before the checkpoint callbacks, so that ``checkpoint.keras``
+    keeps the last epoch with finite weights. It checks once per epoch, which
+    keeps the training step free of a per-batch device sync.
+    """
+
+    def on_epoch_end(self, epoch, logs=None):
+        loss = float((logs or {}).get("loss", 0.0))
+        if not math.isfinite(loss):
+            raise ValueError(
+                f"the training loss of epoch {epoch + 1} is {loss}: lower "
+                "fit.learning_rate; checkpoint.keras keeps the last finite epoch"
+            )
 
 
 def read_state(path: Path) -> dict:
@@ -112,6 +130,26 @@ def check_resumable(config: TrainingConfig, saved_path: Path) -> None:
         )
 
 
+def resume_model(
+    checkpoint: Path, config: TrainingConfig, restart_schedule: bool
+) -> keras.Model:
+    """Load ``checkpoint`` and give its optimizer the schedule of ``config``."""
+    log.info("resuming from %s", checkpoint)
+    model = keras.models.load_model(checkpoint, custom_objects=CUSTOM_OBJECTS)
+    expected = build_model(config.model, len(config.data.labels))
+    if architecture(model) != architecture(expected):
+        raise ValueError(
+            f"{checkpoint} contains another network than the config describes "
+            "(its model settings or number of labels differ): restore the "
+            "run's config.json, or start a new run folder"
+        )
+    if restart_schedule:
+        config.fit.lr_start_step = int(model.optimizer.iterations.numpy())
+        log.info("schedule restarts at step %d", config.fit.lr_start_step)
+    model.optimizer.learning_rate = build_schedule(config.fit)
+    return model
+
+
 def compile_model(model: keras.Model, config: TrainingConfig) -> None:
     model.compile(
         optimizer=keras.optimizers.Adam(
@@ -147,16 +185,17 @@ def fit(
     if tuple(labels) != LABELS:
         log.warning("training on a custom label set: %s", labels)
 
+    state = read_state(state_path)
+    if state["epochs"] >= config.fit.epochs:
+        raise ValueError(
+            f"the run in {run_dir} has trained {state['epochs']} epochs already: "
+            f"set --epochs above {state['epochs']} to train more"
+        )
     if checkpoint.exists():
         check_resumable(config, run_dir / "config.json")
     with distribution_scope(strategy):
         if checkpoint.exists():
-            log.info("resuming from %s", checkpoint)
-            model = keras.models.load_model(checkpoint, custom_objects=CUSTOM_OBJECTS)
-            if restart_schedule:
-                config.fit.lr_start_step = int(model.optimizer.iterations.numpy())
-                log.info("schedule restarts at step %d", config.fit.lr_start_step)
-            model.optimizer.learning_rate = build_schedule(config.fit)
+            model = resume_model(checkpoint, config, restart_schedule)
         else:
             # Seeds the initial weights, so a fresh run with the same config and
             # data starts from the same model.
@@ -168,7 +207,6 @@ def fit(
     corpus_root = Path(config.data.corpus)
     train_corpus = Corpus.load(corpus_root, "train", labels)
     val_corpus = Corpus.load(corpus_root, "validation", labels)
-    state = read_state(state_path)
     fit_config = config.fit
     train_data = MixedDocuments(
         train_corpus,
@@ -191,6 +229,7 @@ def fit(
         fit_config.batch_size * fit_config.steps_per_epoch * config.data.sequence_length
     )
     callbacks = [
+        FailOnNaN(),
         keras.callbacks.ModelCheckpoint(checkpoint),
         keras.callbacks.ModelCheckpoint(
             run_dir / "best.keras", monitor="val_loss", save_best_only=True

@@ -63,7 +63,7 @@ tar -xJf "$kit/corpus.tar.xz" -C "$work"
 
 if [ "$run_from" != none ] && [ ! -e "$run/checkpoint.keras" ]; then
     mkdir -p "$run"
-    cp "$run_from"/* "$run/"
+    find "$run_from" -maxdepth 1 -type f -exec cp {} "$run/" \;
 fi
 
 "$python" -c 'import jax, keras; print("keras", keras.__version__, "on", jax.devices())'
