@@ -152,7 +152,12 @@ def _add_kit(subparsers) -> None:
     parser = subparsers.add_parser(
         "kit", help="pack the corpus and Keras wheels for training on a GPU machine"
     )
-    parser.add_argument("--corpus", type=Path, default=Path("data/corpus"))
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=Path("data/corpus"),
+        help="corpus folder made by `charseg-train corpus`",
+    )
     parser.add_argument("--out", type=Path, default=Path("gpu-kit"), help="kit folder")
     parser.add_argument(
         "--train-bytes-per-label",
