@@ -244,20 +244,22 @@ def test_train_script_trains_on_jax(tmp_path):
     kit = pack_tiny(tmp_path)
     out = tmp_path / "out"
     config = tmp_path / "config.json"
-    fit = ["--config", str(config), "--epochs", "1", "--set", "fit.batch_size=4"]
     # The kit's corpus is the only one there: the test's own is renamed away.
     (tmp_path / "corpus").rename(tmp_path / "corpus-packed")
-    done = run_script(
-        str(kit),
-        str(out),
-        "5",
-        *fit,
-        "--workers",
-        "2",
-        WORK=str(tmp_path / "work"),
-        RUN_FROM="none",
-        JAX_PLATFORMS="cpu",
-    )
+
+    def train(*fit_options: str) -> subprocess.CompletedProcess:
+        return run_script(
+            str(kit),
+            str(out),
+            "5",
+            *fit_options,
+            WORK=str(tmp_path / "work"),
+            RUN_FROM="none",
+            JAX_PLATFORMS="cpu",
+        )
+
+    fit = ["--config", str(config), "--epochs", "1", "--set", "fit.batch_size=4"]
+    done = train(*fit, "--workers", "2")
     assert done.returncode == 0, done.stderr[-3000:]
     state = json.loads((out / "state.json").read_text())
     assert state["epochs"] == 1
@@ -272,16 +274,7 @@ def test_train_script_trains_on_jax(tmp_path):
     assert "fit exited with status 0" in log
 
     # A second run with the same WORK resumes, and its log is appended.
-    again = run_script(
-        str(kit),
-        str(out),
-        "5",
-        "--epochs",
-        "2",
-        WORK=str(tmp_path / "work"),
-        RUN_FROM="none",
-        JAX_PLATFORMS="cpu",
-    )
+    again = train("--epochs", "2")
     assert again.returncode == 0, again.stderr[-3000:]
     assert json.loads((out / "state.json").read_text())["epochs"] == 2
     assert (out / "fit.log").read_text().startswith(log)
