@@ -1,4 +1,4 @@
-"""Config overrides given on the command line as KEY=VALUE."""
+"""Training configs: KEY=VALUE overrides, and the checks of types and ranges."""
 
 import re
 
