@@ -84,7 +84,7 @@ def pack_tiny(tmp_path: Path, cap: str = "3000") -> Path:
     return kit
 
 
-def test_kit_packs_sampled_train_and_whole_validation(tmp_path):
+def test_kit_samples_train_keeps_validation(tmp_path):
     kit = pack_tiny(tmp_path)
     with tarfile.open(kit / "corpus.tar.xz") as archive:
         names = set(archive.getnames())

@@ -7,7 +7,7 @@ import pytest
 from charseg_training.config import TrainingConfig
 
 
-def test_overrides_set_nested_and_top_level_keys():
+def test_overrides_set_nested_keys():
     config = TrainingConfig().with_overrides(
         [
             "fit.batch_size=512",

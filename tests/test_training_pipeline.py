@@ -1,6 +1,7 @@
 """The whole training pipeline on a tiny corpus that the test writes itself."""
 
 import json
+import shutil
 
 import numpy as np
 import onnx
@@ -71,8 +72,6 @@ def test_fit_rejects_model_change_on_resume(trained_run, capsys):
 
 
 def copy_run(trained_run, tmp_path):
-    import shutil
-
     run = tmp_path / "run"
     shutil.copytree(trained_run, run)
     return run

@@ -13,7 +13,7 @@ from charseg_server.contract import LABELS, WindowGeometry
 
 MODEL_SHAPES = ("strided", "bilstm")
 DOCUMENT_STYLES = ("p_pair", "p_single", "p_lines", "p_embedded")
-#: Step counts become int64 tensors in the schedule; seeds seed NumPy and Keras.
+#: Step counts become int64 tensors in the schedule, and seeds seed NumPy and Keras.
 MAX_STEPS = 2**62
 MAX_SEED = 2**32 - 1
 
@@ -56,13 +56,14 @@ def check_data(data) -> None:
     _at_least("data.min_run", data.min_run, 1)
     for name in ("max_run", "focus_max_run", "pair_max_run"):
         _at_least(f"data.{name}", getattr(data, name), data.min_run)
+
     for name in (*DOCUMENT_STYLES, "p_focus"):
         _fraction(f"data.{name}", getattr(data, name))
     total = sum(getattr(data, name) for name in DOCUMENT_STYLES)
     if total > 1 + 1e-9:
-        raise ValueError(
-            f"data.{' + data.'.join(DOCUMENT_STYLES)} must be <= 1, got {total}"
-        )
+        styles = " + ".join(f"data.{name}" for name in DOCUMENT_STYLES)
+        raise ValueError(f"{styles} must be <= 1, got {total}")
+
     for name in ("labels", "focus_pair"):
         values = getattr(data, name)
         if not all(isinstance(value, str) for value in values):
@@ -70,10 +71,11 @@ def check_data(data) -> None:
     labels = list(data.labels)
     unknown = [label for label in labels if label not in LABELS]
     if unknown or not labels:
-        shown = unknown or labels
-        raise ValueError(f"data.labels must list known labels, got {shown}")
+        invalid = unknown or labels
+        raise ValueError(f"data.labels must list known labels, got {invalid}")
     if len(set(labels)) != len(labels):
         raise ValueError(f"data.labels lists a label twice: {labels}")
+
     pair = list(data.focus_pair)
     if len(pair) != 2 or pair[0] == pair[1]:
         raise ValueError(f"data.focus_pair must name two labels, got {pair}")
@@ -97,10 +99,7 @@ def check_fit(fit) -> None:
     _at_most("fit.learning_rate", fit.learning_rate, 1)
     _positive("fit.clipnorm", fit.clipnorm)
     _positive("fit.lr_final_fraction", fit.lr_final_fraction)
-    if fit.lr_final_fraction > 1:
-        raise ValueError(
-            f"fit.lr_final_fraction must be <= 1, got {fit.lr_final_fraction}"
-        )
+    _at_most("fit.lr_final_fraction", fit.lr_final_fraction, 1)
 
 
 def check_config(config) -> None:

@@ -1,9 +1,9 @@
 """Pack what a GPU machine without TensorFlow or network access needs to train.
 
-A kit contains the corpus as one ``corpus.tar.xz`` (a sample of the train split,
-the whole validation split and the manifest), the wheels of Keras and those of
-its requirements that a JAX machine may lack, and ``kit.json``, which lists both.
-``training/gpu/train.sh`` unpacks it on that machine and runs ``fit`` on JAX.
+A kit contains three things. ``corpus.tar.xz`` has a sample of the train split,
+the whole validation split and the manifest. ``wheels/`` has Keras and those of
+its requirements that a JAX machine may lack. ``kit.json`` lists both.
+``training/gpu/train.sh`` unpacks the kit on that machine and runs ``fit`` on JAX.
 """
 
 from __future__ import annotations
@@ -152,7 +152,7 @@ def download_wheels(dest: Path, python_version: str, platforms: list[str]) -> li
     return sorted(path.name for path in dest.glob("*.whl"))
 
 
-def _prepare_folder(out: Path) -> None:
+def _empty_kit_folder(out: Path) -> None:
     """Create ``out``, or empty the parts of an earlier kit in it."""
     if out.exists() and not out.is_dir():
         raise ValueError(f"--out {out} is a file, not a folder")
@@ -179,7 +179,7 @@ def pack(
     An earlier kit in ``out`` is replaced. A kit larger than ``max_bytes`` is
     removed again, so that no oversized kit is left to copy.
     """
-    _prepare_folder(out)
+    _empty_kit_folder(out)
     archive = out / "corpus.tar.xz"
     contents = write_corpus_archive(corpus, archive, train_cap)
     names: list[str] = []
@@ -187,12 +187,12 @@ def pack(
         try:
             names = download_wheels(out / "wheels", python_version, platforms)
         except RuntimeError:
-            _prepare_folder(out)
+            _empty_kit_folder(out)
             raise
     parts = [archive, *(out / "wheels" / name for name in names)]
     total = sum(path.stat().st_size for path in parts)
     if total > max_bytes:
-        _prepare_folder(out)
+        _empty_kit_folder(out)
         raise ValueError(
             f"the kit would take {total:,} bytes, more than the {max_bytes:,} "
             "allowed by --max-mib: lower --train-bytes-per-label or raise --max-mib"

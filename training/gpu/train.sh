@@ -14,9 +14,11 @@
 # all that it prints. Export and evaluation then run on a machine with
 # TensorFlow.
 #
-# Environment: PYTHON (default python3), WORK (scratch folder, default
-# /tmp/charseg-gpu; a second run with the same WORK resumes the first),
-# RUN_FROM (a run folder with checkpoint.keras to copy, or none).
+# Environment:
+#   PYTHON    the interpreter (default python3)
+#   WORK      scratch folder (default /tmp/charseg-gpu). A second run with the
+#             same WORK resumes the first.
+#   RUN_FROM  a run folder with checkpoint.keras to copy, or none
 set -euo pipefail
 
 if [ $# -lt 3 ]; then
