@@ -73,6 +73,9 @@ def test_bad_overrides_are_rejected(assignment, message):
         ("data.max_run=5", "data.max_run must be >= 20, got 5"),
         ("data.sequence_length=0", "data.sequence_length must be >= 1, got 0"),
         ("data.corpus=", "data.corpus must name the corpus folder"),
+        ("data.switch_weight=-1", "data.switch_weight must be finite and >= 0"),
+        ("data.switch_weight=NaN", "data.switch_weight must be finite and >= 0"),
+        ("data.switch_reach=0", "data.switch_reach must be >= 1, got 0"),
         (
             'data.labels=["python", "klingon"]',
             "must list known labels, got ['klingon']",

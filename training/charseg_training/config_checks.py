@@ -57,6 +57,12 @@ def check_data(data) -> None:
     for name in ("max_run", "focus_max_run", "pair_max_run"):
         _at_least(f"data.{name}", getattr(data, name), data.min_run)
 
+    _at_least("data.switch_reach", data.switch_reach, 1)
+    if not (math.isfinite(data.switch_weight) and data.switch_weight >= 0):
+        raise ValueError(
+            f"data.switch_weight must be finite and >= 0, got {data.switch_weight}"
+        )
+
     for name in (*DOCUMENT_STYLES, "p_focus"):
         _fraction(f"data.{name}", getattr(data, name))
     total = sum(getattr(data, name) for name in DOCUMENT_STYLES)

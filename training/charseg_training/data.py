@@ -2,7 +2,9 @@
 
 Each batch is drawn from a generator seeded by (seed, epoch, batch index), so
 training data never repeats across epochs while validation batches stay fixed
-and comparable from one epoch to the next.
+and comparable from one epoch to the next. Training batches carry
+per-character loss weights when the data config asks for them (see
+``weights``); validation batches never do.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import numpy as np
 from charseg_server.contract import encode
 
 from .splice import Corpus, DocumentMaker, make_window
+from .weights import switch_weights
 
 
 class MixedDocuments(keras.utils.PyDataset):
@@ -37,11 +40,13 @@ class MixedDocuments(keras.utils.PyDataset):
         self.seed = seed
         self.fixed = fixed
         self.epoch = epoch
+        self.switch_weight = 0.0 if fixed else data_config.switch_weight
+        self.switch_reach = data_config.switch_reach
 
     def __len__(self) -> int:
         return self.steps
 
-    def __getitem__(self, index: int) -> tuple[np.ndarray, np.ndarray]:
+    def __getitem__(self, index: int) -> tuple[np.ndarray, ...]:
         epoch = 0 if self.fixed else self.epoch
         rng = np.random.default_rng([self.seed, epoch, index])
         inputs = np.empty((self.batch_size, self.length), dtype=np.int32)
@@ -50,6 +55,9 @@ class MixedDocuments(keras.utils.PyDataset):
             text, labels = make_window(self.maker, rng, self.length)
             inputs[row] = encode(text)
             targets[row] = labels
+        if self.switch_weight > 0:
+            weights = switch_weights(targets, self.switch_weight, self.switch_reach)
+            return inputs, targets, weights
         return inputs, targets
 
     def on_epoch_end(self) -> None:
