@@ -109,6 +109,24 @@ def test_nan_loss_stops_before_checkpoint():
         guard.on_epoch_end(2, {"loss": float("nan")})
 
 
+def test_early_stopping_logs_reason(caplog):
+    import keras
+
+    from charseg_training.train import LoggedEarlyStopping
+
+    stopper = LoggedEarlyStopping(monitor="val_loss", patience=2)
+    stopper.set_model(keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)]))
+    stopper.on_train_begin()
+    for epoch, loss in enumerate([0.5, 0.4, 0.45, 0.6]):
+        stopper.on_epoch_end(epoch, {"val_loss": loss})
+    assert stopper.model.stop_training
+    with caplog.at_level("INFO", logger="charseg_training.train"):
+        stopper.on_train_end()
+    message = "early stopping after epoch 4: validation loss has not improved for 2"
+    assert message in caplog.text
+    assert "best 0.4000 at epoch 2" in caplog.text
+
+
 def test_export_rejects_label_mismatch(trained_run, tmp_path, capsys):
     from charseg_training.cli import main
 

@@ -79,6 +79,22 @@ class FailOnNaN(keras.callbacks.Callback):
             )
 
 
+class LoggedEarlyStopping(keras.callbacks.EarlyStopping):
+    """Early stopping on validation loss that logs why the run ended."""
+
+    def on_train_end(self, logs=None):
+        super().on_train_end(logs)
+        if self.stopped_epoch > 0:
+            log.info(
+                "early stopping after epoch %d: validation loss has not improved "
+                "for %d epochs (best %.4f at epoch %d)",
+                self.stopped_epoch + 1,
+                self.patience,
+                self.best,
+                self.best_epoch + 1,
+            )
+
+
 def read_state(path: Path) -> dict:
     if path.exists():
         return json.loads(path.read_text())
@@ -234,7 +250,7 @@ def fit(
         keras.callbacks.ModelCheckpoint(
             run_dir / "best.keras", monitor="val_loss", save_best_only=True
         ),
-        keras.callbacks.EarlyStopping(
+        LoggedEarlyStopping(
             monitor="val_loss", patience=fit_config.early_stopping_patience
         ),
         keras.callbacks.CSVLogger(run_dir / "history.csv", append=True),
