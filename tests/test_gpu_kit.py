@@ -258,14 +258,16 @@ def test_train_script_trains_on_jax(tmp_path):
             JAX_PLATFORMS="cpu",
         )
 
+    # The options of the suggested GPU command, switch weights included.
     fit = ["--config", str(config), "--epochs", "1", "--set", "fit.batch_size=4"]
-    done = train(*fit, "--workers", "2")
+    done = train(*fit, "--set", "data.switch_weight=2", "--workers", "2")
     assert done.returncode == 0, done.stderr[-3000:]
     state = json.loads((out / "state.json").read_text())
     assert state["epochs"] == 1
     assert state["characters"] == 6 * 4 * 96
     saved = json.loads((out / "config.json").read_text())
     assert saved["fit"]["batch_size"] == 4
+    assert saved["data"]["switch_weight"] == 2.0
     assert saved["data"]["corpus"] == "data/corpus"
     assert (out / "checkpoint.keras").stat().st_size > 0
     log = (out / "fit.log").read_text()
