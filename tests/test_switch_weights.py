@@ -9,7 +9,7 @@ from tiny_corpus import LANGUAGES, write_tiny_corpus
 from charseg_training.config import DataConfig
 from charseg_training.data import MixedDocuments
 from charseg_training.splice import Corpus
-from charseg_training.weights import distance_to_switch, switch_weights
+from charseg_training.weights import NO_SWITCH, distance_to_switch, switch_weights
 
 
 def test_distance_counts_both_sides():
@@ -19,8 +19,22 @@ def test_distance_counts_both_sides():
 
 
 def test_one_label_has_no_switch():
-    assert distance_to_switch(np.array([4, 4, 4])).tolist() == [3, 3, 3]
+    assert distance_to_switch(np.array([4, 4, 4])).tolist() == [NO_SWITCH] * 3
     assert distance_to_switch(np.array([], dtype=np.int64)).tolist() == []
+
+
+def test_reach_past_row_length():
+    # A reach longer than the row still leaves rows without a switch far.
+    weights = switch_weights(np.array([[0, 0, 0, 0], [0, 0, 1, 1]]), 2.0, 8)
+    assert weights[0].tolist() == [weights[0, 0]] * 4
+    assert weights[1, 0] == pytest.approx(3 * weights[0, 0])
+
+
+def test_bad_inputs_are_rejected():
+    with pytest.raises(ValueError, match="extra must be finite and >= 0"):
+        switch_weights(np.array([[0, 1]]), -1.0, 8)
+    with pytest.raises(ValueError, match="expected one row of labels"):
+        distance_to_switch(np.array([[0, 0], [1, 1]]))
 
 
 def test_weights_stress_switches():
@@ -44,7 +58,16 @@ def _dataset(root, fixed, switch_weight):
     write_tiny_corpus(root)
     corpus = Corpus.load(root / "corpus", "train", list(LANGUAGES))
     config = DataConfig(
-        sequence_length=96, labels=tuple(LANGUAGES), switch_weight=switch_weight
+        sequence_length=96,
+        labels=tuple(LANGUAGES),
+        switch_weight=switch_weight,
+        switch_reach=3,
+        # Plain splicing of short runs: every 96-character window has a switch.
+        p_single=0.0,
+        p_lines=0.0,
+        p_embedded=0.0,
+        p_pair=0.0,
+        max_run=30,
     )
     return MixedDocuments(corpus, config, batch_size=4, steps=2, seed=3, fixed=fixed)
 
@@ -52,7 +75,9 @@ def _dataset(root, fixed, switch_weight):
 def test_training_batches_have_weights(tmp_path):
     inputs, targets, weights = _dataset(tmp_path, False, 2.0)[0]
     assert inputs.shape == targets.shape == weights.shape == (4, 96)
-    np.testing.assert_allclose(weights, switch_weights(targets, 2.0, 8))
+    np.testing.assert_allclose(weights, switch_weights(targets, 2.0, 3))
+    # Every row has a switch, so no row is uniform.
+    assert np.all(weights.max(axis=1) > weights.min(axis=1))
 
 
 def test_validation_batches_unweighted(tmp_path):

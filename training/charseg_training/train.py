@@ -4,7 +4,8 @@ A run folder contains everything needed to continue a run later:
 
 * ``config.json``: every hyperparameter;
 * ``checkpoint.keras``: the latest model with its optimizer state;
-* ``best.keras``: the model with the lowest validation loss so far;
+* ``best.keras``: the model with the lowest validation loss of the latest
+  ``fit`` call (validation batches can change between calls);
 * ``history.csv``: one row per epoch (the learning curve);
 * ``state.json``: epochs done, characters trained and training seconds, summed
   over every session of the run.
@@ -89,7 +90,7 @@ class LoggedEarlyStopping(keras.callbacks.EarlyStopping):
                 "early stopping after epoch %d: validation loss has not improved "
                 "for %d epochs (best %.4f at epoch %d)",
                 self.stopped_epoch + 1,
-                self.patience,
+                self.wait,
                 self.best,
                 self.best_epoch + 1,
             )
