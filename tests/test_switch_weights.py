@@ -14,7 +14,7 @@ from charseg_training.weights import NO_SWITCH, distance_to_switch, switch_weigh
 
 def test_distance_counts_both_sides():
     labels = np.array([0, 0, 0, 1, 1, 2, 2, 2, 2])
-    # Switches before offsets 3 and 5; the run of two 1s touches both.
+    # Switches come before offsets 3 and 5, so the run of two 1s touches both.
     assert distance_to_switch(labels).tolist() == [2, 1, 0, 0, 0, 0, 1, 2, 3]
 
 
@@ -33,7 +33,7 @@ def test_reach_past_row_length():
 def test_bad_inputs_are_rejected():
     with pytest.raises(ValueError, match="extra must be finite and >= 0"):
         switch_weights(np.array([[0, 1]]), -1.0, 8)
-    with pytest.raises(ValueError, match="expected one row of labels"):
+    with pytest.raises(ValueError, match="labels must be one row"):
         distance_to_switch(np.array([[0, 0], [1, 1]]))
 
 
@@ -42,7 +42,7 @@ def test_weights_stress_switches():
     weights = switch_weights(labels, extra=2.0, reach=2)
     assert weights.dtype == np.float32
     assert weights.mean() == pytest.approx(1.0)
-    # Offsets 2 to 5 lie within 2 characters of the switch: three times the rest.
+    # Offsets 2 to 5 lie within 2 characters of the switch and weigh 3 times more.
     near, far = weights[0, 2], weights[0, 0]
     assert near == pytest.approx(3 * far)
     assert weights[0].tolist() == [far, far, near, near, near, near, far, far]

@@ -59,8 +59,7 @@ class DataConfig:
     # Maximum run length in pair documents of two look-alike languages.
     pair_max_run: int = 600
     # Extra loss weight of the characters within switch_reach characters of a
-    # language switch in a training window (0: every character weighs the same).
-    # Validation batches stay unweighted, so validation loss stays comparable.
+    # language switch in a training window. With 0 every character weighs the same.
     switch_weight: float = 0.0
     switch_reach: int = 8
     labels: tuple[str, ...] = LABELS

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .metrics import boundaries
+
 #: Distance given to every character of a row without a switch, beyond any reach.
 NO_SWITCH = np.iinfo(np.int64).max
 
@@ -21,9 +23,9 @@ def distance_to_switch(labels: np.ndarray) -> np.ndarray:
     """
     labels = np.asarray(labels)
     if labels.ndim != 1:
-        raise ValueError(f"expected one row of labels, got shape {labels.shape}")
+        raise ValueError(f"labels must be one row, got shape {labels.shape}")
     n = labels.size
-    switches = np.flatnonzero(labels[1:] != labels[:-1]) + 1
+    switches = boundaries(labels)
     if switches.size == 0:
         return np.full(n, NO_SWITCH, dtype=np.int64)
     positions = np.arange(n)
@@ -42,7 +44,9 @@ def switch_weights(labels: np.ndarray, extra: float, reach: int) -> np.ndarray:
 
     A character within ``reach`` characters of a switch weighs ``1 + extra``
     times as much as the others. The mean of 1 keeps the loss on the scale it
-    has without weights, so the learning rate keeps its meaning.
+    has without weights, so the learning rate keeps its meaning. NOTE: the
+    scale is per batch, so a far character weighs a little less in a batch with
+    many switches than in one with few.
     """
     if not (np.isfinite(extra) and extra >= 0):
         raise ValueError(f"extra must be finite and >= 0, got {extra}")
