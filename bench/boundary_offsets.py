@@ -8,6 +8,8 @@ It builds the `mixed` and `python_scala` documents of `charseg-train evaluate`
 from one split and segments them with the default options. Each true switch then
 falls into one of three groups. A predicted switch within 3 characters is a hit
 for boundary F1. Otherwise the nearest one is 4 to 20 characters away, or none is.
+The mean signed offset of the switches within 20 shows whether predictions lean
+early (negative) or late (positive).
 """
 
 from __future__ import annotations
@@ -28,14 +30,15 @@ NEAR = 20
 
 
 def offsets(segmenter: Segmenter, labels, documents) -> np.ndarray:
-    """Return, per true switch, the distance to the nearest predicted switch."""
+    """Return, per true switch, the signed offset of the nearest predicted switch."""
     found = []
     for text, truth in documents:
         pred = regions_to_ids(segmenter.segment(text), labels, len(text))
         predicted = boundaries(pred)
         for switch in boundaries(truth):
             if predicted.size:
-                found.append(int(np.min(np.abs(predicted - switch))))
+                nearest = predicted[np.argmin(np.abs(predicted - switch))]
+                found.append(int(nearest - switch))
             else:
                 found.append(NEAR + 1)
     return np.asarray(found)
@@ -56,13 +59,15 @@ def main() -> None:
     sets = evaluation_sets(corpus, labels, args.documents, args.seed)
     segmenter = Segmenter(model)
     for name in ("mixed", "python_scala"):
-        distance = offsets(segmenter, labels, sets[name])
+        signed = offsets(segmenter, labels, sets[name])
+        distance = np.abs(signed)
         hits = int(np.sum(distance <= BOUNDARY_TOLERANCE))
         near = int(np.sum((distance > BOUNDARY_TOLERANCE) & (distance <= NEAR)))
         print(
             f"{name}: {distance.size} true switches, {hits} within "
             f"{BOUNDARY_TOLERANCE}, {near} at {BOUNDARY_TOLERANCE + 1} to {NEAR}, "
-            f"{distance.size - hits - near} farther or unmatched"
+            f"{distance.size - hits - near} farther or unmatched, mean signed "
+            f"offset within {NEAR}: {signed[distance <= NEAR].mean():+.2f}"
         )
 
 
