@@ -137,6 +137,57 @@ def test_jsonl_rejects_non_finite_numbers(capsys, monkeypatch):
     assert records[3]["regions"][-1][1] == 1
 
 
+def test_jsonl_bad_line_costs_only_that_line(capsys, monkeypatch):
+    deep = b'{"id": 2, "text": ' + b"[" * 5000 + b"]" * 5000 + b"}"
+    huge_int = b'{"id": ' + b"9" * 400 + b', "text": "x"}'
+    too_long = b'{"id": ' + b"9" * 5000 + b', "text": "x"}'
+    lines = [b'{"id": 1, "text": "a"}', deep, huge_int, too_long]
+    lines.append(b'{"id": -' + b"9" * 300 + b', "text": "b"}')
+    feed_stdin(monkeypatch, b"\n".join(lines) + b"\n")
+    status, out, _ = run_cli(capsys, "segment", *CPU, "--format", "jsonl", "-")
+    assert status == 1
+    records = [json.loads(line) for line in out.splitlines()]
+    assert len(records) == 5
+    assert records[0]["regions"][-1][1] == 1
+    assert records[1]["error"] == (
+        "line 2: invalid JSON: arrays or objects are nested too deeply"
+    )
+    assert (
+        "line 3: invalid JSON: number 99999999999999999999... (400 "
+        in (records[2]["error"])
+    )
+    assert "(5,000 characters) is out of range" in records[3]["error"]
+    assert "set_int_max_str_digits" not in records[3]["error"]
+    assert records[4]["id"] == -int("9" * 300)
+
+
+def test_out_naming_the_input_is_refused(capsys, tmp_path):
+    source = tmp_path / "docs.jsonl"
+    content = b'{"id": 1, "text": "x = 1"}\n'
+    source.write_bytes(content)
+    for output_format in ("jsonl", "json"):
+        status, _, err = run_cli(
+            capsys, "segment", *CPU, str(source), "--format", output_format,
+            "--out", str(tmp_path / "." / "docs.jsonl"),
+        )  # fmt: skip
+        assert status == 1
+        assert "is the input file" in err
+        assert source.read_bytes() == content
+
+
+def test_closed_standard_streams_are_errors(capsys, monkeypatch, tmp_path):
+    monkeypatch.setattr(sys, "stdin", None)
+    status, _, err = run_cli(capsys, "segment", *CPU, "-", "--format", "json")
+    assert status == 1
+    assert "standard input is closed" in err
+    path = tmp_path / "a.py"
+    path.write_text("x = 1\n")
+    monkeypatch.setattr(sys, "stdout", None)
+    status = main(["segment", *CPU, str(path)])
+    assert status == 1
+    assert "standard output is closed" in capsys.readouterr().err
+
+
 def test_jsonl_skips_byte_order_mark(capsys, monkeypatch):
     feed_stdin(monkeypatch, b'\xef\xbb\xbf{"id": 1, "text": "ok"}\n')
     status, out, _ = run_cli(capsys, "segment", *CPU, "--format", "jsonl", "-")
@@ -321,6 +372,22 @@ def test_binary_input(capsys, tmp_path):
     assert "binary" in err
 
 
+@pytest.mark.parametrize(
+    ("content", "share"),
+    [
+        # NULs after the first 64 KiB count too, as in batch mode and the server.
+        (b"print(1)\n" * 8000 + b"\x00" * 20000, "22%"),
+        (b"a" * 99 + b"\x00", "1%"),
+    ],
+)
+def test_nul_share_of_whole_text_makes_it_binary(capsys, tmp_path, content, share):
+    path = tmp_path / "odd.txt"
+    path.write_bytes(content)
+    status, _, err = run_cli(capsys, "segment", *CPU, str(path))
+    assert status == 1
+    assert f"looks like a binary file ({share} of its characters are NUL)" in err
+
+
 def test_single_nul_byte_singular(capsys, tmp_path):
     path = tmp_path / "odd.txt"
     path.write_bytes(b"text\x00\xff")
@@ -369,6 +436,18 @@ def test_huge_input_rejected_before_reading(capsys, tmp_path):
     assert status == 1
     assert "longer than the limit of 10 characters" in err
     assert "--max-chars" in err
+
+
+def test_byte_order_mark_does_not_count_against_the_limit(capsys, tmp_path):
+    path = tmp_path / "one.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + "😀".encode())
+    status, out, err = run_cli(capsys, "segment", *CPU, "--max-chars", "1", str(path))
+    assert status == 0, err
+    assert regions_of(out)[-1].end == 1
+    path.write_bytes(b"\xef\xbb\xbf" + "😀😀".encode())
+    status, _, err = run_cli(capsys, "segment", *CPU, "--max-chars", "1", str(path))
+    assert status == 1
+    assert "limit of 1 character" in err
 
 
 def test_huge_limit_reads_input_only(capsys, source_file):

@@ -122,6 +122,39 @@ def test_single_line_wording():
     assert diagnostic.message == "Line 2 looks like Scala (70%) in a Python file"
 
 
+def test_lines_named_skip_whitespace_at_region_ends():
+    # The SQL region starts with the line break of the Python line above it and
+    # ends with a blank line: messages, symbols and folds name lines 3-4 only.
+    text = "def f():\n    return q\nSELECT a\nFROM t;\n\nx = 1\n"
+    sql_start, python_start = text.index("\nSELECT"), text.index("x = 1")
+    spans = [
+        (sql_start, "python", 0.9),
+        (python_start, "sql", 0.8),
+        (len(text), "python", 0.9),
+    ]
+    analysis = make_analysis(text, "python", spans)
+    assert text[analysis.regions[1].start] == "\n"
+    (diagnostic,) = build_diagnostics(analysis)
+    assert diagnostic.message == "Lines 3–4 look like SQL (80%) in a Python file"
+    symbols = build_document_symbols(analysis, hierarchical=True)
+    assert symbols[1].detail == "80%, Lines 3–4"
+    folds = [(f.start_line, f.end_line) for f in build_folding_ranges(analysis)]
+    assert folds == [(0, 1), (2, 3)]
+
+
+def test_whitespace_region_keeps_its_own_lines():
+    text = "x = 1\n\n\n\ny = 2\n"
+    blank, after = text.index("\n\n") + 1, text.index("y")
+    spans = [
+        (blank, "python", 0.9),
+        (after, "plaintext", 0.5),
+        (len(text), "python", 0.9),
+    ]
+    analysis = make_analysis(text, "python", spans)
+    region = analysis.regions[1]
+    assert analysis.line_extent(region.start, region.end) == (1, 3)
+
+
 MARKDOWN = (
     "# Notes\n"
     "\n"

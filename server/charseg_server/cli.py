@@ -269,6 +269,7 @@ def _options(args: argparse.Namespace) -> SegmentOptions:
 
 def run_segment(args: argparse.Namespace) -> int:
     """Segment the input and write it in the requested format."""
+    _check_streams(args)
     output_format = args.format
     if output_format is None:
         writes_to_terminal = args.out is None and sys.stdout.isatty()
@@ -290,6 +291,25 @@ def run_segment(args: argparse.Namespace) -> int:
     output = _format_document(args, output_format, segmenter.model, text, regions)
     _write_output(args.out, output)
     return 0
+
+
+def _check_streams(args: argparse.Namespace) -> None:
+    """Refuse closed standard streams and an output path that is the input."""
+    if args.file == "-" and sys.stdin is None:
+        raise CommandError("standard input is closed; name an input file")
+    if args.out is None and sys.stdout is None:
+        raise CommandError("standard output is closed; write to a file with --out")
+    if args.out is not None and args.file != "-" and _same_file(args.file, args.out):
+        raise CommandError(
+            f"--out {args.out} is the input file; write the result to another path"
+        )
+
+
+def _same_file(first: str, second: str) -> bool:
+    try:
+        return os.path.samefile(first, second)
+    except OSError:
+        return False
 
 
 def _host_label(language_id: str | None, labels: tuple[str, ...]) -> str | None:

@@ -11,6 +11,7 @@ import codecs
 import json
 import logging
 import math
+import sys
 from collections.abc import Iterable
 from typing import BinaryIO
 
@@ -23,6 +24,8 @@ log = logging.getLogger(__name__)
 DOCUMENTS_PER_CHUNK = 64
 #: Characters segmented together, to bound memory.
 CHARS_PER_CHUNK = 2_000_000
+#: Digits of the largest integer a double can hold (about 1.8e308).
+MAX_INT_DIGITS = 309
 
 
 def parse_line(line: bytes, number: int, errors: str = "strict") -> tuple[object, str]:
@@ -46,20 +49,43 @@ def parse_line(line: bytes, number: int, errors: str = "strict") -> tuple[object
 
 
 def _strict_json(text: str) -> object:
-    """Parse JSON, rejecting NaN, Infinity and numbers too large for a float,
-    which Python's parser accepts but JSON does not allow."""
-    return json.loads(text, parse_constant=_reject_constant, parse_float=_finite)
+    """Parse JSON, rejecting NaN, Infinity, numbers beyond a double's range and
+    nesting too deep for the parser, which would otherwise pass or crash."""
+    try:
+        return json.loads(
+            text,
+            parse_constant=_reject_constant,
+            parse_float=_finite_float,
+            parse_int=_finite_int,
+        )
+    except RecursionError as exc:
+        raise ValueError("arrays or objects are nested too deeply") from exc
 
 
 def _reject_constant(name: str) -> object:
     raise ValueError(f"{name} is not a JSON value")
 
 
-def _finite(literal: str) -> float:
+def _finite_float(literal: str) -> float:
     number = float(literal)
     if not math.isfinite(number):
-        raise ValueError(f"number {literal} is out of range")
+        raise ValueError(f"number {_shorten(literal)} is out of range")
     return number
+
+
+def _finite_int(literal: str) -> int:
+    # The largest double has 309 digits. Checking the length first keeps
+    # Python's own limit on long integer strings out of the message.
+    too_long = len(literal.lstrip("-")) > MAX_INT_DIGITS
+    if too_long or abs(int(literal)) > sys.float_info.max:
+        raise ValueError(f"number {_shorten(literal)} is out of range")
+    return int(literal)
+
+
+def _shorten(literal: str) -> str:
+    if len(literal) <= 24:
+        return literal
+    return f"{literal[:20]}... ({len(literal):,} characters)"
 
 
 def _record_id(line: bytes) -> object:

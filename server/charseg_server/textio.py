@@ -9,9 +9,9 @@ from typing import BinaryIO
 
 from .engine import DocumentTooLargeError
 
-#: Bytes inspected to tell binary input from text.
+#: Bytes inspected for NUL bytes when input is not valid UTF-8.
 BINARY_SNIFF_BYTES = 65536
-#: Share of NUL bytes in the inspected prefix above which input counts as binary.
+#: Share of NUL characters from which decoded text counts as binary.
 BINARY_NUL_SHARE = 0.01
 #: Bytes read at a time from a file with a size limit.
 READ_CHUNK_BYTES = 1 << 20
@@ -21,14 +21,16 @@ class InputError(Exception):
     """An input that cannot be used; the message names it and the reason."""
 
 
-def read_bytes(path: str, max_bytes: int | None = None) -> bytes:
+def read_bytes(path: str, max_chars: int | None = None) -> bytes:
     """Read a whole file, or standard input for ``-``.
 
-    Raises :class:`InputError` for input longer than ``max_bytes`` before
-    reading all of it, so a huge input cannot exhaust memory. ``max_bytes``
-    is four times the character limit, the most UTF-8 bytes it can take.
+    Raises :class:`InputError` for input that must hold more than
+    ``max_chars`` characters, before reading all of it, so a huge input
+    cannot exhaust memory: over four UTF-8 bytes per character, plus a byte
+    order mark.
     """
     name = "<stdin>" if path == "-" else path
+    max_bytes = None if max_chars is None else 4 * max_chars + len(codecs.BOM_UTF8)
     try:
         if path == "-":
             data = _read_limited(sys.stdin.buffer, max_bytes)
@@ -42,10 +44,10 @@ def read_bytes(path: str, max_bytes: int | None = None) -> bytes:
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from exc
     if max_bytes is not None and len(data) > max_bytes:
+        unit = "character" if max_chars == 1 else "characters"
         raise InputError(
-            f"{name}: input is longer than the limit of {max_bytes // 4:,} "
-            f"characters (it has over {max_bytes:,} bytes); "
-            "raise the limit with --max-chars N"
+            f"{name}: input is longer than the limit of {max_chars:,} {unit} "
+            f"(it has over {max_bytes:,} bytes); raise the limit with --max-chars N"
         )
     return data
 
@@ -89,9 +91,10 @@ def too_large_message(error: DocumentTooLargeError) -> str:
 def decode_text(data: bytes, name: str, errors: str = "strict") -> str:
     """Decode UTF-8 ``data``, rejecting binary data and (by default) invalid bytes.
 
-    Data counts as binary when over 1% of its first 64 KiB are NUL bytes, or
-    when it has a NUL byte there and is not valid UTF-8. A UTF-8 byte order
-    mark is dropped, as editors hide it, so that offsets match theirs.
+    Data counts as binary when 1% or more of its characters are NUL, as the
+    language server and the batch mode count it, or when it is not valid UTF-8
+    and has a NUL byte in its first 64 KiB. A UTF-8 byte order mark is dropped,
+    as editors hide it, so that offsets match theirs.
 
     Args:
         data: the file content.
@@ -108,33 +111,35 @@ def decode_text(data: bytes, name: str, errors: str = "strict") -> str:
     head = data[:BINARY_SNIFF_BYTES]
     nul_count = head.count(b"\x00")
     nul_bytes = "1 NUL byte" if nul_count == 1 else f"{nul_count:,} NUL bytes"
-    binary_error = InputError(
-        f"{name}: looks like a binary file ({nul_bytes} in the "
-        f"first {len(head):,} bytes); charseg reads UTF-8 text"
-    )
-    if head and nul_count / len(head) > BINARY_NUL_SHARE:
-        raise binary_error
     try:
-        return data.decode("utf-8", errors=errors)
+        text = data.decode("utf-8", errors=errors)
     except UnicodeDecodeError as exc:
         if nul_count:
             # NUL bytes and invalid UTF-8 together: most likely not text at all.
-            raise binary_error from exc
+            raise InputError(
+                f"{name}: looks like a binary file ({nul_bytes} in the "
+                f"first {len(head):,} bytes); charseg reads UTF-8 text"
+            ) from exc
         raise InputError(
             f"{name}: invalid UTF-8 at byte offset {exc.start} ({exc.reason}); "
             "pass --errors replace to decode invalid bytes as U+FFFD"
         ) from exc
+    reason = binary_reason(text)
+    if reason is not None:
+        raise InputError(
+            f"{name}: looks like a binary file ({reason}); charseg reads UTF-8 text"
+        )
+    return text
 
 
 def read_text(path: str, errors: str = "strict", max_chars: int | None = None) -> str:
     """Read and decode a UTF-8 text file, or standard input for ``-``.
 
-    With ``max_chars``, input over ``4 * max_chars`` bytes (more characters
-    than the limit, whatever they are) is rejected before it is fully read.
+    With ``max_chars``, input with more bytes than that many characters can
+    take is rejected before it is fully read (see :func:`read_bytes`).
     """
     name = "<stdin>" if path == "-" else path
-    max_bytes = None if max_chars is None else 4 * max_chars
-    return decode_text(read_bytes(path, max_bytes), name, errors)
+    return decode_text(read_bytes(path, max_chars), name, errors)
 
 
 def load_truth(path: str, length: int) -> list[tuple[int, int, str]]:

@@ -178,6 +178,11 @@ def test_malformed_messages_get_errors_not_popups():
         {"jsonrpc": "2.0", "id": 8, "method": "textDocument/hover", "params": {
             "textDocument": {"uri": 5}, "position": {"line": "0", "character": 0}}},
         b"{not json",
+        {"jsonrpc": "1.0", "id": 9, "method": "charseg/regions", "params": {
+            "textDocument": {"uri": SMALL_URI}}},
+        {"jsonrpc": "2.0", "id": 10, "method": "$/setTrace", "params": {
+            "value": "off"}},
+        b'{"jsonrpc": "2.0", "id": 11, "params": ' + b"[" * 5000 + b"]" * 5000 + b"}",
         {"jsonrpc": "2.0", "id": 3, "method": "shutdown"},
         {"jsonrpc": "2.0", "method": "exit"},
     ]  # fmt: skip
@@ -189,6 +194,10 @@ def test_malformed_messages_get_errors_not_popups():
     assert replies[6]["error"]["code"] == -32601
     assert replies[7]["error"]["code"] == -32600
     assert replies[8]["error"]["code"] == -32602
+    assert replies[9]["error"]["code"] == -32600
+    assert replies[10]["error"]["code"] == -32600
+    assert "notification" in replies[10]["error"]["message"]
+    assert 11 not in replies  # nested too deeply to read its id
     assert "result" in replies[3]
     assert "window/showMessage" not in methods
     assert result.returncode == 0
@@ -205,6 +214,8 @@ def test_malformed_messages_get_errors_not_popups():
     assert "dropped a message that is not valid JSON" in log
     assert log.count("foo/bar") == 1
     assert 'rejected request 7 (shutdown): missing "jsonrpc": "2.0" field' in log
+    assert "rejected request 9 (charseg/regions): Invalid Request: jsonrpc" in log
+    assert "dropped a message nested too deeply to parse" in log
     assert " ERROR " not in log
 
 

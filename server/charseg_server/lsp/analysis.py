@@ -116,7 +116,17 @@ class Analysis:
         return [r for r in self.regions[first:last] if r.end > start and r.start < end]
 
     def line_extent(self, start: int, end: int) -> tuple[int, int]:
-        """Return the 0-based first and last line of the characters ``[start, end)``."""
+        """Return the 0-based first and last line of the characters ``[start, end)``.
+
+        Whitespace at either end does not count, so a region that starts with the
+        line break of the line before it is described from its first line of
+        code. A range of whitespace only keeps its own lines.
+        """
+        span = self.text[start:end]
+        content = span.strip()
+        if content:
+            start += len(span) - len(span.lstrip())
+            end = start + len(content)
         lines = self.index.lines_of(np.array([start, max(start, end - 1)]))
         return int(lines[0]), int(lines[1])
 

@@ -57,8 +57,10 @@ class ClientErrorFilter(logging.Filter):
         if record.getMessage() == "Unable to handle message":
             # Each is logged as one line elsewhere: by the protocol for a message
             # that is not valid JSON-RPC, by the server's error handler for one
-            # that is not valid JSON.
-            return not isinstance(error, JsonRpcException | json.JSONDecodeError)
+            # that is not valid JSON or is nested too deeply to parse.
+            return not isinstance(
+                error, JsonRpcException | json.JSONDecodeError | RecursionError
+            )
         return not is_client_error(error)
 
 

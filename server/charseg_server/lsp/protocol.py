@@ -20,6 +20,9 @@ from charseg_server.lsp.positions import choose_position_encoding
 
 logger = logging.getLogger(__name__)
 
+#: The only JSON-RPC version that LSP uses.
+JSONRPC_VERSION = "2.0"
+
 
 class CharsegProtocol(LanguageServerProtocol):
     """pygls's protocol with four changes.
@@ -48,6 +51,14 @@ class CharsegProtocol(LanguageServerProtocol):
 
     def structure_message(self, data: dict[str, Any]):
         method = data.get("method")
+        if "jsonrpc" in data and "id" in data and _is_notification(method):
+            # pygls would handle it as a notification and drop the id, so the
+            # client would wait for a response forever.
+            error = JsonRpcInvalidRequest(
+                f"Invalid Request: {method} is a notification and takes no id"
+            )
+            self._reject(data["id"], method, error)
+            raise error
         if (
             "jsonrpc" in data
             and "params" not in data
@@ -90,7 +101,7 @@ class CharsegProtocol(LanguageServerProtocol):
                 message["id"],
                 message["method"],
             )
-            error = JsonRpcInvalidRequest("Invalid Request: jsonrpc must be 2.0")
+            error = JsonRpcInvalidRequest(_BAD_VERSION)
             self._send_response(message["id"], error=error.to_response_error())
             return None
         if not hasattr(message, "jsonrpc"):
@@ -102,15 +113,21 @@ class CharsegProtocol(LanguageServerProtocol):
             return None
         method = getattr(message, "method", None)
         if method is not None and hasattr(message, "id"):
-            error = (
-                JsonRpcInvalidRequest(_BAD_ID)
-                if not _valid_id(message.id)
-                else self._lifecycle_error(method)
-            )
+            error = self._request_error(message.id, method, message.jsonrpc)
             if error is not None:
                 self._reject(message.id, method, error)
                 return None
         return super().handle_message(message)
+
+    def _request_error(
+        self, msg_id: Any, method: str, version: str
+    ) -> JsonRpcException | None:
+        """Return the error for a request that must be refused, or None."""
+        if not _valid_id(msg_id):
+            return JsonRpcInvalidRequest(_BAD_ID)
+        if version != JSONRPC_VERSION:
+            return JsonRpcInvalidRequest(_BAD_VERSION)
+        return self._lifecycle_error(method)
 
     def _lifecycle_error(self, method: str) -> JsonRpcException | None:
         """Return the error for a request that the lifecycle forbids now, or None.
@@ -160,6 +177,13 @@ class CharsegProtocol(LanguageServerProtocol):
 
 _SNAKE_PART = re.compile(r"_([a-z])")
 _BAD_ID = "Invalid Request: id must be a string or an integer"
+_BAD_VERSION = "Invalid Request: jsonrpc must be 2.0"
+
+
+def _is_notification(method: Any) -> bool:
+    """Whether ``method`` is an LSP notification (a method without a result)."""
+    entry = types.METHOD_TO_TYPES.get(method) if isinstance(method, str) else None
+    return entry is not None and entry[1] is None
 
 
 def _valid_id(msg_id: Any) -> bool:

@@ -105,6 +105,9 @@ class CharsegLanguageServer(LanguageServer):
         if isinstance(error, json.JSONDecodeError):
             logger.warning("dropped a message that is not valid JSON: %s", error)
             return
+        if isinstance(error, RecursionError):
+            logger.warning("dropped a message nested too deeply to parse: %s", error)
+            return
         if source is JsonRpcException and isinstance(error, JsonRpcException):
             return  # The protocol logged this message when it failed to parse.
         if isinstance(error, JsonRpcMethodNotFound):
