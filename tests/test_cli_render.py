@@ -55,6 +55,7 @@ def test_printable_escapes_controls():
     assert printable("x\r\ny\rz") == "x\ny\nz"
     assert printable("\x00\t\n") == "\u2400\t\n"
     assert printable("\x9b") == "\ufffd"
+    assert printable("a\u202eb\u2067c") == "a\ufffdb\ufffdc"
     assert printable("a\x85b") == "a\u2424b"
 
 

@@ -294,6 +294,11 @@ def test_sibling_uri_quotes_names():
     assert uri == "file:///w/my%20notes-lines-1-2.py"
 
 
+def test_sibling_uri_drops_query_and_fragment():
+    uri = sibling_uri("file:///w/x.py?q=1#frag", "lines-1-2", ".sql", lambda u: False)
+    assert uri == "file:///w/x-lines-1-2.sql"
+
+
 def test_code_action_kind_filter():
     analysis = markdown_analysis()
     start = MARKDOWN.index("def loose")
@@ -317,6 +322,15 @@ def test_hover_describes_region():
     plain = build_hover(analysis, types.Position(line=0, character=0), False)
     assert plain.contents.kind == types.MarkupKind.PlainText
     assert plain.contents.value.startswith("Python (90% confidence), lines 1–2")
+
+
+def test_hover_below_last_line_is_empty():
+    analysis = python_with_scala()
+    last = analysis.index.line_count - 1
+    assert build_hover(analysis, types.Position(line=last, character=0), True)
+    assert (
+        build_hover(analysis, types.Position(line=last + 1, character=0), True) is None
+    )
 
 
 def test_inlay_hint_modes():

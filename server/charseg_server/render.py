@@ -22,7 +22,9 @@ _CONTROL_PICTURES = {
 }
 _CONTROL_PICTURES[0x7F] = 0x2421
 _CONTROL_PICTURES[0x85] = 0x2424
-_C1_AND_SURROGATES = re.compile("[\x80-\x9f\ud800-\udfff]")
+# Bidirectional embedding, override and isolate controls would reorder the rest of
+# the terminal line, so they are replaced too.
+_C1_AND_SURROGATES = re.compile("[\x80-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _REPLACEMENT = "\ufffd"
 
 Span = tuple[int, int, str]
@@ -31,8 +33,8 @@ Span = tuple[int, int, str]
 def printable(text: str) -> str:
     """Return ``text`` safe to print: controls shown as symbols, CRLF and CR as LF.
 
-    Lone surrogates and C1 controls other than next-line become U+FFFD, so the
-    result always encodes to UTF-8.
+    Lone surrogates, bidirectional controls and C1 controls other than next-line
+    become U+FFFD, so the result always encodes to UTF-8 and keeps its order.
     """
     text = fold_line_endings(text).translate(_CONTROL_PICTURES)
     return _C1_AND_SURROGATES.sub(_REPLACEMENT, text)

@@ -225,8 +225,17 @@ def test_out_of_lifecycle_requests_rejected():
         "position": {"line": 0, "character": 0},
     }
     initialize = {"capabilities": {}}
+    early_open = {
+        "textDocument": {
+            "uri": SMALL_URI,
+            "languageId": "python",
+            "version": 1,
+            "text": "x = 1\n",
+        }
+    }
     session = [
         {"jsonrpc": "2.0", "id": 1, "method": "textDocument/hover", "params": hover},
+        {"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": early_open},
         {"jsonrpc": "2.0", "id": 2, "method": "initialize", "params": initialize},
         {"jsonrpc": "2.0", "method": "initialized", "params": {}},
         {"jsonrpc": "2.0", "id": 3, "method": "initialize", "params": initialize},
@@ -254,6 +263,7 @@ def test_out_of_lifecycle_requests_rejected():
     assert "rejected request [7] (textDocument/hover): Invalid Request: id" in log
     assert " ERROR " not in log
     assert "rejected request 1 (textDocument/hover): ServerNotInitialized" in log
+    assert "dropped textDocument/didOpen: it came before initialize" in log
     assert (
         "rejected request 3 (initialize): Invalid Request: already initialized" in log
     )

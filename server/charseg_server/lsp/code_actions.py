@@ -233,7 +233,8 @@ def sibling_uri(
 ) -> str | None:
     """Return a free URI beside ``uri``: ``<stem>-<suffix>[-<n>]<extension>``.
 
-    Returns None for URIs without a folder, such as ``untitled:Untitled-1``.
+    The new URI drops the query and fragment of ``uri``, which belong to that
+    document. Returns None for URIs without a folder, such as ``untitled:Untitled-1``.
     """
     parts = urlsplit(uri)
     folder, _, name = unquote(parts.path).rpartition("/")
@@ -243,7 +244,7 @@ def sibling_uri(
     for attempt in range(1, 100):
         counter = "" if attempt == 1 else f"-{attempt}"
         path = f"{folder}/{stem}-{suffix}{counter}{extension}"
-        candidate = urlunsplit(parts._replace(path=quote(path)))
+        candidate = urlunsplit(parts._replace(path=quote(path), query="", fragment=""))
         if not file_exists(candidate):
             return candidate
     return None

@@ -12,7 +12,12 @@ from charseg_server.lsp.languages import display_name
 def build_hover(
     analysis: Analysis, position: types.Position, markdown: bool
 ) -> types.Hover | None:
-    """Describe the region at ``position``; ``markdown`` selects the markup kind."""
+    """Describe the region at ``position``; ``markdown`` selects the markup kind.
+
+    Returns None for a position below the last line, where there is no text.
+    """
+    if position.line >= analysis.index.line_count:
+        return None
     offset = analysis.index.offset(position, analysis.encoding)
     region = analysis.region_at(offset)
     if region is None:

@@ -41,6 +41,8 @@ class CharsegProtocol(LanguageServerProtocol):
       ServerNotInitialized before ``initialize``, Invalid Request for a second
       ``initialize`` or any request after ``shutdown``. pygls handles the first
       two like any request and sends no response to requests after ``shutdown``.
+      Notifications other than ``exit`` that come before ``initialize`` are
+      dropped, as the specification says.
       A request with an id that is neither a string nor an integer also gets
       Invalid Request.
     """
@@ -117,6 +119,10 @@ class CharsegProtocol(LanguageServerProtocol):
             if error is not None:
                 self._reject(message.id, method, error)
                 return None
+        elif method not in (None, types.EXIT) and not self._initialize_received:
+            # The specification has servers drop notifications before initialize.
+            logger.warning("dropped %s: it came before initialize", method)
+            return None
         return super().handle_message(message)
 
     def _request_error(
@@ -132,9 +138,7 @@ class CharsegProtocol(LanguageServerProtocol):
     def _lifecycle_error(self, method: str) -> JsonRpcException | None:
         """Return the error for a request that the lifecycle forbids now, or None.
 
-        Records the first ``initialize`` as received. NOTE: notifications before
-        ``initialize`` are still handled, though the specification requires
-        dropping them.
+        Records the first ``initialize`` as received.
         """
         if self._shutdown:
             return JsonRpcInvalidRequest("Invalid Request: the server is shutting down")
