@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from charseg_training.corpus import fetch as fetch_module
 from charseg_training.corpus.build import (
     SPLITS,
     BuildConfig,
@@ -18,7 +19,12 @@ from charseg_training.corpus.build import (
     build_corpus,
     split_of,
 )
-from charseg_training.corpus.fetch import debian_copyright_licence, pkg_info_licence
+from charseg_training.corpus.cli import main_corpus
+from charseg_training.corpus.fetch import (
+    FetchError,
+    debian_copyright_licence,
+    pkg_info_licence,
+)
 from charseg_training.corpus.labels import label_for_path, label_for_shebang
 from charseg_training.corpus.select import (
     SHEBANG,
@@ -568,3 +574,27 @@ def test_build_cuts_embedded_code(tmp_path: Path) -> None:
     assert len(examples) == 1
     assert examples[0]["text"] == prose + prose
     assert examples[0]["full_text"] == page
+
+
+def test_offline_fetch_never_downloads_a_stale_tree(tmp_path, monkeypatch):
+    source = Source("pkg", "pip")
+    tree = tmp_path / "trees" / "pkg"
+    (tree / "files").mkdir(parents=True)
+    (tree / "source.json").write_text(json.dumps({"fingerprint": "old rules"}))
+
+    def no_network(*args):
+        raise AssertionError("download() was called")
+
+    monkeypatch.setattr(fetch_module, "download", no_network)
+    with pytest.raises(FetchError, match="run without --offline"):
+        fetch_module.fetch(source, tmp_path, 1000, offline=True)
+
+
+@pytest.mark.parametrize(
+    "option", ["--max-bytes-per-label", "--max-file-bytes", "--jobs"]
+)
+def test_corpus_sizes_must_be_positive(capsys, option):
+    with pytest.raises(SystemExit) as stopped:
+        main_corpus([option, "-5", "--offline"])
+    assert stopped.value.code == 2
+    assert "must be >= 1, got -5" in capsys.readouterr().err

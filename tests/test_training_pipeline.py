@@ -44,6 +44,19 @@ def test_fit_resumes_from_checkpoint(trained_run):
     assert len((trained_run / "history.csv").read_text().splitlines()) == 4
 
 
+def test_fit_warns_of_labels_without_text(tmp_path, caplog):
+    from charseg_training.cli import main
+
+    config = write_tiny_corpus(tmp_path)
+    corpus = json.loads(config.read_text())["data"]["corpus"]
+    (tmp_path / corpus / "train" / "css.jsonl").unlink()
+    run = ["fit", "--run", str(tmp_path / "run"), "--config", str(config)]
+    with caplog.at_level("WARNING", logger="charseg_training.train"):
+        assert main([*run, "--epochs", "1", "--quiet"]) == 0
+    assert "the train split of" in caplog.text
+    assert "has no text for css: the model cannot learn" in caplog.text
+
+
 def test_fit_workers_keep_batches(tmp_path):
     from charseg_training.cli import main
 
@@ -137,6 +150,75 @@ def test_export_rejects_label_mismatch(trained_run, tmp_path, capsys):
     assert main(["export", "--run", str(run), "--weights", "checkpoint.keras"]) == 2
     assert "outputs 3 probabilities" in capsys.readouterr().err
     assert not (run / "model.onnx").exists()
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        ("truncate_checkpoint", "looks damaged"),
+        ("delete_checkpoint", "is missing: restore it"),
+        ("delete_state", "has no state.json beside it"),
+        ("list_state", "needs non-negative numbers epochs"),
+        ("truncate_state", "state.json is not valid JSON"),
+    ],
+)
+def test_fit_refuses_damaged_run(trained_run, tmp_path, capsys, damage, message):
+    from charseg_training.cli import main
+
+    run = copy_run(trained_run, tmp_path)
+    checkpoint, state = run / "checkpoint.keras", run / "state.json"
+    if damage == "truncate_checkpoint":
+        checkpoint.write_bytes(checkpoint.read_bytes()[:1000])
+    elif damage == "delete_checkpoint":
+        checkpoint.unlink()
+    elif damage == "delete_state":
+        state.unlink()
+    elif damage == "list_state":
+        state.write_text("[]")
+    else:
+        state.write_text(state.read_text()[:10])
+    history = (run / "history.csv").read_text()
+    assert main(["fit", "--run", str(run), "--epochs", "9", "--quiet"]) == 2
+    assert message in capsys.readouterr().err
+    assert (run / "history.csv").read_text() == history
+
+
+def test_export_rejects_weights_of_another_run(trained_run, tmp_path, capsys):
+    from charseg_training.cli import main
+
+    run = copy_run(trained_run, tmp_path)
+    other = str(trained_run / "checkpoint.keras")
+    assert main(["export", "--run", str(run), "--weights", other]) == 2
+    assert "is not a file of the run folder" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("failure", ["mismatch", "nan"])
+def test_failed_parity_keeps_previous_model(
+    trained_run, tmp_path, capsys, monkeypatch, failure
+):
+    import keras
+
+    from charseg_training import export
+    from charseg_training.cli import main
+    from charseg_training.model import CUSTOM_OBJECTS
+
+    run = copy_run(trained_run, tmp_path)
+    (run / "model.onnx").write_bytes(b"previous model")
+    if failure == "mismatch":
+        monkeypatch.setattr(export, "PARITY_MAX_ABS", -1.0)
+        message = "ONNX output differs from Keras"
+    else:
+        model = keras.models.load_model(
+            run / "checkpoint.keras", custom_objects=CUSTOM_OBJECTS
+        )
+        model.set_weights([np.full_like(w, np.nan) for w in model.get_weights()])
+        model.save(run / "broken.keras")
+        message = "NaN or infinite probabilities"
+    weights = "checkpoint.keras" if failure == "mismatch" else "broken.keras"
+    assert main(["export", "--run", str(run), "--weights", weights]) == 2
+    assert message in capsys.readouterr().err
+    assert (run / "model.onnx").read_bytes() == b"previous model"
+    assert not (run / "model.onnx.part").exists()
 
 
 def test_export_needs_run_config(trained_run, tmp_path, capsys):

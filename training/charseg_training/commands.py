@@ -75,6 +75,12 @@ def run_export(args) -> int:
     from .model import CUSTOM_OBJECTS
 
     weights = args.run / args.weights
+    if weights.resolve().parent != args.run.resolve():
+        raise ValueError(
+            f"--weights {args.weights} is not a file of the run folder {args.run}: "
+            "export takes the labels from the run's config, which belongs to its "
+            "own weights"
+        )
     if not weights.exists():
         raise FileNotFoundError(
             f"no model at {weights}: train one with `charseg-train fit`"
@@ -94,8 +100,16 @@ def run_export(args) -> int:
         )
     contract = ModelContract(labels=tuple(config.data.labels), window=config.window)
     out = args.out or args.run / "model.onnx"
-    to_onnx(model, contract, out)
-    report = check_parity(model, out, parity_windows(config))
+    # The model takes its final name only once it passes the parity check, so a
+    # rejected export never replaces a good one.
+    candidate = out.with_name(out.name + ".part")
+    try:
+        to_onnx(model, contract, candidate)
+        report = check_parity(model, candidate, parity_windows(config))
+    except BaseException:
+        candidate.unlink(missing_ok=True)
+        raise
+    candidate.replace(out)
     summary = {
         "weights": str(weights),
         "onnx": str(out),

@@ -23,7 +23,7 @@ OPSET = 15
 PARITY_MAX_ABS = 1e-4
 
 
-class ParityError(RuntimeError):
+class ParityError(ValueError):
     """Raised when the ONNX model does not reproduce the Keras model."""
 
 
@@ -85,7 +85,13 @@ def check_parity(model, onnx_path: Path, windows: np.ndarray) -> ParityReport:
         ),
         windows=len(windows),
     )
-    if report.max_abs_diff > PARITY_MAX_ABS or report.argmax_agreement < 1.0:
+    if not (np.all(np.isfinite(expected)) and np.all(np.isfinite(actual))):
+        raise ParityError(
+            f"the model outputs NaN or infinite probabilities on {report.windows} "
+            "held-out windows: its weights are broken, so export an earlier "
+            "checkpoint"
+        )
+    if not report.max_abs_diff <= PARITY_MAX_ABS or report.argmax_agreement < 1.0:
         raise ParityError(
             f"ONNX output differs from Keras on {report.windows} windows: max "
             f"absolute difference {report.max_abs_diff:.2e} (limit "

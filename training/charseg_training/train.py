@@ -57,7 +57,7 @@ class RunState(keras.callbacks.Callback):
         self.state["characters"] += self.chars_per_epoch
         self.state["seconds"] += now - self.epoch_started
         self.state["last_logs"] = {k: float(v) for k, v in (logs or {}).items()}
-        self.path.write_text(json.dumps(self.state, indent=2) + "\n")
+        write_state(self.path, self.state)
         if self.max_seconds is not None and now - self.started > self.max_seconds:
             log.info("time limit of %.0f s reached, stopping", self.max_seconds)
             self.model.stop_training = True
@@ -97,9 +97,58 @@ class LoggedEarlyStopping(keras.callbacks.EarlyStopping):
 
 
 def read_state(path: Path) -> dict:
-    if path.exists():
-        return json.loads(path.read_text())
-    return {"epochs": 0, "characters": 0, "seconds": 0.0}
+    """Return the run's progress from ``state.json``; zero for a new run.
+
+    Raises ``ValueError`` naming the file when it is not a valid state.
+    """
+    if not path.exists():
+        return {"epochs": 0, "characters": 0, "seconds": 0.0}
+    try:
+        state = json.loads(path.read_text())
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"{path} is not valid JSON ({exc}): {_STATE_HELP}") from exc
+    valid = isinstance(state, dict) and all(
+        type(state.get(key)) in kinds and state[key] >= 0
+        for key, kinds in (
+            ("epochs", (int,)),
+            ("characters", (int,)),
+            ("seconds", (int, float)),
+        )
+    )
+    if not valid:
+        raise ValueError(
+            f"{path} needs non-negative numbers epochs, characters and seconds: "
+            f"{_STATE_HELP}"
+        )
+    return state
+
+
+_STATE_HELP = "restore the run's state.json, or start a new run folder"
+
+
+def write_state(path: Path, state: dict) -> None:
+    """Replace ``state.json`` in one step, so a stop mid-write cannot truncate it."""
+    partial = path.with_name(path.name + ".part")
+    partial.write_text(json.dumps(state, indent=2) + "\n")
+    partial.replace(path)
+
+
+def check_run_files(checkpoint: Path, state: dict, state_path: Path) -> None:
+    """Raise ``ValueError`` if the checkpoint and ``state.json`` disagree.
+
+    Training on without one of them would restart the weights or the epoch count
+    while the run's history carries on.
+    """
+    if state["epochs"] > 0 and not checkpoint.exists():
+        raise ValueError(
+            f"{state_path} counts {state['epochs']} trained epochs, but "
+            f"{checkpoint} is missing: restore it, or start a new run folder"
+        )
+    if checkpoint.exists() and not state_path.exists():
+        raise ValueError(
+            f"{checkpoint} has no state.json beside it, so the run's epoch count "
+            "is unknown: restore state.json, or start a new run folder"
+        )
 
 
 def distribution_scope(strategy: str):
@@ -152,7 +201,13 @@ def resume_model(
 ) -> keras.Model:
     """Load ``checkpoint`` and give its optimizer the schedule of ``config``."""
     log.info("resuming from %s", checkpoint)
-    model = keras.models.load_model(checkpoint, custom_objects=CUSTOM_OBJECTS)
+    try:
+        model = keras.models.load_model(checkpoint, custom_objects=CUSTOM_OBJECTS)
+    except Exception as exc:  # Keras raises several types for a damaged file.
+        raise ValueError(
+            f"cannot load {checkpoint}, which looks damaged ({exc}): restore it "
+            "from a copy, or start a new run folder"
+        ) from exc
     expected = build_model(config.model, len(config.data.labels))
     if architecture(model) != architecture(expected):
         raise ValueError(
@@ -203,6 +258,7 @@ def fit(
         log.warning("training on a custom label set: %s", labels)
 
     state = read_state(state_path)
+    check_run_files(checkpoint, state, state_path)
     if state["epochs"] >= config.fit.epochs:
         raise ValueError(
             f"the run in {run_dir} has trained {state['epochs']} epochs already: "
@@ -219,11 +275,20 @@ def fit(
             keras.utils.set_random_seed(config.fit.seed)
             model = build_model(config.model, len(labels))
             compile_model(model, config)
-    config.save(run_dir / "config.json")
 
     corpus_root = Path(config.data.corpus)
     train_corpus = Corpus.load(corpus_root, "train", labels)
     val_corpus = Corpus.load(corpus_root, "validation", labels)
+    for split, corpus in (("train", train_corpus), ("validation", val_corpus)):
+        missing = [label for label in labels if label not in corpus.files]
+        if missing:
+            log.warning(
+                "the %s split of %s has no text for %s: the model cannot learn "
+                "these labels; rebuild the corpus with `charseg-train corpus`",
+                split,
+                corpus_root,
+                ", ".join(missing),
+            )
     fit_config = config.fit
     train_data = MixedDocuments(
         train_corpus,
@@ -245,6 +310,9 @@ def fit(
     chars_per_epoch = (
         fit_config.batch_size * fit_config.steps_per_epoch * config.data.sequence_length
     )
+    # Saved once the corpus has loaded, so a run that fails on its inputs
+    # leaves no config for the next `fit --run` to trust.
+    config.save(run_dir / "config.json")
     callbacks = [
         FailOnNaN(),
         keras.callbacks.ModelCheckpoint(checkpoint),

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from charseg_server.argtypes import integer_at_least
 from charseg_server.contract import LABELS
 from charseg_training.corpus.aptsrc import ensure_source_entries
 from charseg_training.corpus.build import BuildConfig, SourceTree, build_corpus
@@ -45,6 +46,9 @@ def add_corpus_parser(
     return parser
 
 
+_positive = integer_at_least(1)
+
+
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
     defaults = BuildConfig()
     parser.add_argument(
@@ -61,14 +65,14 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--max-bytes-per-label",
-        type=int,
+        type=_positive,
         default=defaults.max_bytes_per_label,
         help="UTF-8 bytes of the train split per label; validation and "
         "test get 1/8 each and unseen 1/4 (default: %(default)s)",
     )
     parser.add_argument(
         "--held-out-basis-bytes",
-        type=int,
+        type=_positive,
         metavar="BYTES",
         help="derive the validation, test and unseen caps from this many bytes "
         "instead of --max-bytes-per-label, so that a larger train split "
@@ -76,13 +80,13 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--max-file-bytes",
-        type=int,
+        type=_positive,
         default=defaults.max_file_bytes,
         help="skip files larger than this many bytes (default: %(default)s)",
     )
     parser.add_argument(
         "--max-chars-per-file",
-        type=int,
+        type=_positive,
         default=defaults.max_chars_per_file,
         help="characters kept from one file (default: %(default)s)",
     )
@@ -102,7 +106,7 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--jobs",
-        type=int,
+        type=_positive,
         default=2,
         help="sources downloaded and unpacked at once (default: %(default)s)",
     )
@@ -143,7 +147,7 @@ def fetch_all(
         if offline and not (cache_dir / "trees" / source.name / SOURCE_META).exists():
             raise FetchError("not in the cache and --offline is set")
         started = time.monotonic()
-        root, meta = fetch(source, cache_dir, max_file_bytes)
+        root, meta = fetch(source, cache_dir, max_file_bytes, offline=offline)
         logger.info(
             "%s==%s: %d files ready in %.0f s",
             source.name,

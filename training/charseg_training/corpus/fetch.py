@@ -488,10 +488,15 @@ def unpack_fingerprint(source: Source, max_file_bytes: int) -> str:
     return hashlib.sha1(rules.encode()).hexdigest()
 
 
-def fetch(source: Source, cache_dir: Path, max_file_bytes: int) -> tuple[Path, dict]:
+def fetch(
+    source: Source, cache_dir: Path, max_file_bytes: int, offline: bool = False
+) -> tuple[Path, dict]:
     """Download and unpack ``source`` unless its tree is already cached.
 
-    Returns the tree's ``files`` folder and its metadata.
+    Returns the tree's ``files`` folder and its metadata. With ``offline``, a
+    tree built under other rules is unpacked again only from a cached
+    download, and :class:`FetchError` is raised where that would need the
+    network.
     """
     cache_dir = cache_dir.resolve()
     tree_dir = cache_dir / "trees" / source.name
@@ -502,7 +507,13 @@ def fetch(source: Source, cache_dir: Path, max_file_bytes: int) -> tuple[Path, d
             return tree_dir / "files", meta
     download_dir = None
     if source.kind != "dir":
-        download_dir = download(source, cache_dir / "downloads")
+        downloads = cache_dir / "downloads"
+        if offline and not (downloads / source.name / ".complete").exists():
+            raise FetchError(
+                "its cached tree was built with other file rules or size limits, "
+                "and --offline forbids downloading it again; run without --offline"
+            )
+        download_dir = download(source, downloads)
     meta = unpack(source, download_dir, tree_dir, max_file_bytes)
     return tree_dir / "files", meta
 
