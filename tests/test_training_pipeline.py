@@ -381,6 +381,18 @@ def test_curve_plots_history(trained_run, tmp_path):
     assert out.read_bytes().startswith(b"\x89PNG")
 
 
+def test_curve_warns_when_epochs_changed_size(trained_run, tmp_path, caplog):
+    from charseg_training.cli import main
+
+    run = copy_run(trained_run, tmp_path)
+    config = json.loads((run / "config.json").read_text())
+    config["fit"]["batch_size"] *= 2
+    (run / "config.json").write_text(json.dumps(config))
+    with caplog.at_level("WARNING", logger="charseg_training.curve"):
+        assert main(["curve", "--run", str(run), "--out", str(tmp_path / "c")]) == 0
+    assert "the characters per epoch changed during the run" in caplog.text
+
+
 def test_curve_without_suffix_writes_png(trained_run, tmp_path, capsys):
     from charseg_training.cli import main
 
@@ -431,6 +443,24 @@ def test_missing_inputs_give_clean_errors(tmp_path, capsys):
     corpus = ["evaluate", "--corpus", str(tmp_path / "none"), "--out", str(tmp_path)]
     assert main(corpus) == 2
     assert "run `charseg-train corpus` first" in capsys.readouterr().err
+
+
+def test_bad_out_and_config_fail_before_work(tmp_path, capsys):
+    from charseg_training.cli import main
+
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    out = str(blocker / "eval")
+    assert main(["evaluate", "--model", str(tmp_path / "none.onnx"), "--out", out]) == 2
+    assert "Not a directory" in capsys.readouterr().err
+    assert main(["tune", "--out", str(tmp_path)]) == 2
+    assert "is a folder; name a JSON file" in capsys.readouterr().err
+    config = tmp_path / "config.json"
+    config.write_text('{"fit": ')
+    run = tmp_path / "run"
+    assert main(["fit", "--run", str(run), "--config", str(config)]) == 2
+    assert f"{config} is not a valid JSON config" in capsys.readouterr().err
+    assert not run.exists()
 
 
 @pytest.mark.parametrize(

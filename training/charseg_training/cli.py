@@ -93,8 +93,9 @@ def _add_export(subparsers) -> None:
 
 def _add_evaluate(subparsers) -> None:
     parser = subparsers.add_parser("evaluate", help="score a model on the test split")
-    parser.add_argument("--model", type=Path, help="ONNX model (default: bundled)")
-    parser.add_argument(
+    scored = parser.add_mutually_exclusive_group()
+    scored.add_argument("--model", type=Path, help="ONNX model (default: bundled)")
+    scored.add_argument(
         "--keras",
         type=Path,
         help="score this .keras file instead, through the same engine "
@@ -195,7 +196,13 @@ def build_parser() -> argparse.ArgumentParser:
         prog="charseg-train",
         description="Build the corpus, train, evaluate and export charseg models.",
     )
-    parser.add_argument("--log-level", default="INFO", help="Python logging level")
+    parser.add_argument(
+        "--log-level",
+        default="INFO",
+        type=str.upper,
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        help="Python logging level (default: %(default)s)",
+    )
     subparsers = parser.add_subparsers(dest="command", required=True)
     from .corpus import add_corpus_parser
 
@@ -212,7 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(
-        level=args.log_level.upper(),
+        level=args.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")

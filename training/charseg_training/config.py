@@ -128,7 +128,12 @@ class TrainingConfig:
 
     @classmethod
     def load(cls, path: Path) -> TrainingConfig:
-        return cls.from_dict(json.loads(Path(path).read_text()))
+        """Read a config file; raise ``ValueError`` naming it if it is not JSON."""
+        try:
+            data = json.loads(Path(path).read_text())
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ValueError(f"{path} is not a valid JSON config: {exc}") from exc
+        return cls.from_dict(data)
 
     def with_overrides(self, assignments: list[str]) -> TrainingConfig:
         """Return a copy with ``KEY=VALUE`` assignments such as ``fit.batch_size=64``.

@@ -15,7 +15,9 @@ from pathlib import Path
 def parse_row(path: Path, number: int, line: bytes) -> dict:
     """Return the row on line ``number`` of ``path``, or raise ``ValueError``."""
     try:
-        # Strict UTF-8 rejects encoded lone surrogates, and json rejects a BOM.
+        # Strict UTF-8 rejects lone surrogates written as bytes, and json rejects
+        # a BOM. A surrogate written as a JSON escape passes; the model encodes
+        # it like any other character, as the server does.
         row = json.loads(line.decode("utf-8"))
     except UnicodeDecodeError as error:
         raise ValueError(f"{path}, line {number}: invalid UTF-8 ({error})") from None

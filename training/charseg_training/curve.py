@@ -8,9 +8,13 @@ each epoch's training batches, and on the fixed validation batches.
 from __future__ import annotations
 
 import csv
+import json
+import logging
 from pathlib import Path
 
 from .config import TrainingConfig
+
+log = logging.getLogger(__name__)
 
 #: The columns of ``history.csv`` that the plot reads.
 HISTORY_COLUMNS = (
@@ -64,6 +68,7 @@ def plot_curve(run_dir: Path, out: Path, marks: list[tuple[int, str]]) -> Path:
     per_epoch = fit.batch_size * fit.steps_per_epoch * config.data.sequence_length
     per_epoch /= 1e6
     millions = [(epoch + 1) * per_epoch for epoch in history["epoch"]]
+    _check_characters(run_dir, millions[-1] * 1e6)
 
     fig, ax = plt.subplots(figsize=(7, 4))
     ax.plot(millions, history["sparse_categorical_accuracy"], label="training")
@@ -90,6 +95,30 @@ def plot_curve(run_dir: Path, out: Path, marks: list[tuple[int, str]]) -> Path:
     fig.savefig(out, dpi=110)
     plt.close(fig)
     return out
+
+
+def _check_characters(run_dir: Path, plotted: float) -> None:
+    """Warn when ``state.json`` counts other characters than the plotted axis.
+
+    NOTE: the axis gives every epoch the characters of the current config, so
+    it is off for a run whose windows per epoch changed on the way.
+    """
+    path = run_dir / "state.json"
+    if not path.exists():
+        return
+    try:
+        trained = json.loads(path.read_text()).get("characters")
+    except (ValueError, AttributeError):
+        return
+    if isinstance(trained, int) and abs(trained - plotted) > 0.01 * max(trained, 1):
+        log.warning(
+            "the x axis ends at %.0f million characters, but %s counts %.0f "
+            "million: the characters per epoch changed during the run, so the "
+            "axis is only approximate",
+            plotted / 1e6,
+            path,
+            trained / 1e6,
+        )
 
 
 def parse_mark(value: str) -> tuple[int, str]:

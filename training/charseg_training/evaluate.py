@@ -202,6 +202,8 @@ def evaluate_model(
     seed: int,
 ) -> dict:
     """Score an ONNX model (the bundled one when both paths are None) or Keras."""
+    # Fail on an unusable output folder before minutes of scoring, not after.
+    out_dir.mkdir(parents=True, exist_ok=True)
     runner = load_runner(model_path, keras_path)
     corpus = Corpus.load(corpus_root, split, runner.labels)
     log.info("scoring %s on the %s split", runner.path, split)

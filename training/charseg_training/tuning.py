@@ -153,13 +153,16 @@ def tune(
     seed: int,
 ) -> list[dict]:
     """Run both sweeps and write ``out`` (JSON); return the rows."""
+    # Fail on an unusable output path before minutes of scoring, not after.
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.is_dir():
+        raise IsADirectoryError(f"--out {out} is a folder; name a JSON file")
     runner = load_runner(model_path, None)
     corpus = Corpus.load(corpus_root, split, runner.labels)
     segmenter = Segmenter(runner)
     log.info("summarising %d documents per set on the %s split", documents, split)
     sets = document_sets(segmenter, corpus, documents, seed)
     rows = sweep(sets, list(runner.labels))
-    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(rows, indent=2) + "\n")
     return rows
 
