@@ -598,3 +598,24 @@ def test_corpus_sizes_must_be_positive(capsys, option):
         main_corpus([option, "-5", "--offline"])
     assert stopped.value.code == 2
     assert "must be >= 1, got -5" in capsys.readouterr().err
+
+
+def test_unknown_source_is_one_line_error(capsys):
+    from charseg_training.cli import main
+
+    assert main(["corpus", "--sources", "no-such-package", "--offline"]) == 2
+    error = capsys.readouterr().err
+    assert "charseg-train corpus: error: unknown sources no-such-package" in error
+
+
+def test_offline_lists_uncached_sources_once(tmp_path, caplog):
+    from charseg_training.corpus.cli import fetch_all
+
+    sources = [Source("alpha", "pip"), Source("beta", "npm")]
+    with caplog.at_level("ERROR"):
+        trees, failures = fetch_all(sources, tmp_path, 1000, 1, offline=True)
+    assert trees == []
+    assert sorted(failures) == ["alpha", "beta"]
+    errors = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert len(errors) == 1
+    assert "2 sources are not in the cache" in errors[0].getMessage()

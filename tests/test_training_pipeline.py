@@ -435,6 +435,16 @@ def test_curve_rejects_bad_mark():
         parse_mark("twelve")
 
 
+def test_curve_rejects_late_mark_and_folder_out(trained_run, tmp_path, capsys):
+    from charseg_training.cli import main
+
+    curve = ["curve", "--run", str(trained_run)]
+    assert main([*curve, "--out", str(tmp_path / "c"), "--mark", "999=x"]) == 2
+    assert "--mark 999 is past the last epoch of the run" in capsys.readouterr().err
+    assert main([*curve, "--out", str(tmp_path)]) == 2
+    assert "is a folder; name an image file" in capsys.readouterr().err
+
+
 def test_missing_inputs_give_clean_errors(tmp_path, capsys):
     from charseg_training.cli import main
 

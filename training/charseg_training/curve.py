@@ -62,7 +62,15 @@ def plot_curve(run_dir: Path, out: Path, marks: list[tuple[int, str]]) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    if out.is_dir():
+        raise IsADirectoryError(f"--out {out} is a folder; name an image file")
     history = read_history(run_dir)
+    last_epoch = int(history["epoch"][-1]) + 1
+    for epoch, _ in marks:
+        if epoch > last_epoch:
+            raise ValueError(
+                f"--mark {epoch} is past the last epoch of the run ({last_epoch})"
+            )
     config = TrainingConfig.load(run_dir / "config.json")
     fit = config.fit
     per_epoch = fit.batch_size * fit.steps_per_epoch * config.data.sequence_length

@@ -270,6 +270,11 @@ def fit(
         if checkpoint.exists():
             model = resume_model(checkpoint, config, restart_schedule)
         else:
+            if restart_schedule:
+                log.warning(
+                    "--restart-schedule has no effect on a new run, whose schedule "
+                    "starts at its first step anyway"
+                )
             # Seeds the initial weights, so a fresh run with the same config and
             # data starts from the same model.
             keras.utils.set_random_seed(config.fit.seed)

@@ -126,8 +126,9 @@ def _select_sources(names: list[str] | None) -> list[Source]:
     known = sources_by_name()
     unknown = [name for name in names if name not in known]
     if unknown:
-        raise SystemExit(
-            f"error: unknown sources {unknown}; see charseg_training/sources.py"
+        raise ValueError(
+            f"unknown sources {', '.join(unknown)}: charseg_training/sources.py "
+            "lists the names"
         )
     return [known[name] for name in names]
 
@@ -143,9 +144,24 @@ def fetch_all(
     trees: list[SourceTree] = []
     failures: dict[str, str] = {}
 
+    if offline:
+        uncached = [
+            source.name
+            for source in sources
+            if not (cache_dir / "trees" / source.name / SOURCE_META).exists()
+        ]
+        for name in uncached:
+            failures[name] = "not in the cache and --offline is set"
+        if uncached:
+            logger.error(
+                "%d sources are not in the cache %s and --offline is set: %s",
+                len(uncached),
+                cache_dir,
+                ", ".join(uncached),
+            )
+        sources = [source for source in sources if source.name not in failures]
+
     def fetch_one(source: Source) -> SourceTree:
-        if offline and not (cache_dir / "trees" / source.name / SOURCE_META).exists():
-            raise FetchError("not in the cache and --offline is set")
         started = time.monotonic()
         root, meta = fetch(source, cache_dir, max_file_bytes, offline=offline)
         logger.info(
