@@ -175,6 +175,19 @@ def test_out_naming_the_input_is_refused(capsys, tmp_path):
         assert source.read_bytes() == content
 
 
+def test_out_naming_redirected_stdin_is_refused(capsys, monkeypatch, tmp_path):
+    source = tmp_path / "docs.jsonl"
+    content = b'{"id": 1, "text": "x = 1"}\n'
+    source.write_bytes(content)
+    with source.open("rb") as stream:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(stream))
+        argv = ["segment", *CPU, "-", "--format", "jsonl", "--out", str(source)]
+        status, _, err = run_cli(capsys, *argv)
+    assert status == 1
+    assert "is the input file" in err
+    assert source.read_bytes() == content
+
+
 def test_closed_standard_streams_are_errors(capsys, monkeypatch, tmp_path):
     monkeypatch.setattr(sys, "stdin", None)
     status, _, err = run_cli(capsys, "segment", *CPU, "-", "--format", "json")
@@ -186,6 +199,10 @@ def test_closed_standard_streams_are_errors(capsys, monkeypatch, tmp_path):
     status = main(["segment", *CPU, str(path)])
     assert status == 1
     assert "standard output is closed" in capsys.readouterr().err
+    monkeypatch.setattr(sys, "stderr", None)
+    monkeypatch.setattr(sys, "stdout", io.StringIO())
+    assert main(["segment", *CPU, str(tmp_path / "missing.py")]) == 1
+    assert sys.stdout.getvalue() == ""
 
 
 def test_jsonl_skips_byte_order_mark(capsys, monkeypatch):

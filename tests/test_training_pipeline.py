@@ -183,6 +183,22 @@ def test_fit_refuses_damaged_run(trained_run, tmp_path, capsys, damage, message)
     assert (run / "history.csv").read_text() == history
 
 
+def test_export_follows_links_for_weights_and_output(trained_run, tmp_path):
+    from charseg_training.cli import main
+
+    run = copy_run(trained_run, tmp_path)
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (run / "checkpoint.keras").rename(archive / "epoch.keras")
+    (run / "linked.keras").symlink_to(archive / "epoch.keras")
+    (archive / "model.onnx").write_bytes(b"old")
+    (run / "model.onnx").unlink(missing_ok=True)
+    (run / "model.onnx").symlink_to(archive / "model.onnx")
+    assert main(["export", "--run", str(run), "--weights", "linked.keras"]) == 0
+    assert (run / "model.onnx").is_symlink()
+    assert (archive / "model.onnx").read_bytes().startswith(b"\x08")
+
+
 def test_export_rejects_weights_of_another_run(trained_run, tmp_path, capsys):
     from charseg_training.cli import main
 

@@ -221,7 +221,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _fail(message: str) -> int:
-    print(f"charseg: error: {message}", file=sys.stderr)
+    # With standard error closed, print would write the message to stdout,
+    # into the output.
+    if sys.stderr is not None:
+        print(f"charseg: error: {message}", file=sys.stderr)
     return 1
 
 
@@ -299,16 +302,20 @@ def _check_streams(args: argparse.Namespace) -> None:
         raise CommandError("standard input is closed; name an input file")
     if args.out is None and sys.stdout is None:
         raise CommandError("standard output is closed; write to a file with --out")
-    if args.out is not None and args.file != "-" and _same_file(args.file, args.out):
+    if args.out is not None and _same_file(args.file, args.out):
         raise CommandError(
             f"--out {args.out} is the input file; write the result to another path"
         )
 
 
-def _same_file(first: str, second: str) -> bool:
+def _same_file(source: str, out: str) -> bool:
+    """Whether ``out`` is the file that ``source`` reads (``-``: standard input)."""
     try:
-        return os.path.samefile(first, second)
-    except OSError:
+        if source == "-":
+            return os.path.samestat(os.fstat(sys.stdin.fileno()), os.stat(out))
+        return os.path.samefile(source, out)
+    except (OSError, ValueError, AttributeError):
+        # No such file yet, or a standard input without a file descriptor.
         return False
 
 

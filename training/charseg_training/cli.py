@@ -200,7 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--log-level",
         default="INFO",
         type=str.upper,
-        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        choices=["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"],
         help="Python logging level (default: %(default)s)",
     )
     subparsers = parser.add_subparsers(dest="command", required=True)

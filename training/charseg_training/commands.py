@@ -75,7 +75,7 @@ def run_export(args) -> int:
     from .model import CUSTOM_OBJECTS
 
     weights = args.run / args.weights
-    if weights.resolve().parent != args.run.resolve():
+    if weights.parent.resolve() != args.run.resolve():
         raise ValueError(
             f"--weights {args.weights} is not a file of the run folder {args.run}: "
             "export takes the labels from the run's config, which belongs to its "
@@ -101,15 +101,17 @@ def run_export(args) -> int:
     contract = ModelContract(labels=tuple(config.data.labels), window=config.window)
     out = args.out or args.run / "model.onnx"
     # The model takes its final name only once it passes the parity check, so a
-    # rejected export never replaces a good one.
-    candidate = out.with_name(out.name + ".part")
+    # rejected export never replaces a good one. The name is resolved, so that a
+    # link given as the output is written through, as a plain write would.
+    final = out.resolve()
+    candidate = final.with_name(final.name + ".part")
     try:
         to_onnx(model, contract, candidate)
         report = check_parity(model, candidate, parity_windows(config))
     except BaseException:
         candidate.unlink(missing_ok=True)
         raise
-    candidate.replace(out)
+    candidate.replace(final)
     summary = {
         "weights": str(weights),
         "onnx": str(out),

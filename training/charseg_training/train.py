@@ -147,7 +147,9 @@ def check_run_files(checkpoint: Path, state: dict, state_path: Path) -> None:
     if checkpoint.exists() and not state_path.exists():
         raise ValueError(
             f"{checkpoint} has no state.json beside it, so the run's epoch count "
-            "is unknown: restore state.json, or start a new run folder"
+            "is unknown: restore state.json, or start a new run folder. A run "
+            "stopped during its first epoch can delete checkpoint.keras to start "
+            "over"
         )
 
 
