@@ -137,7 +137,7 @@ def test_jsonl_rejects_non_finite_numbers(capsys, monkeypatch):
     assert records[3]["regions"][-1][1] == 1
 
 
-def test_jsonl_bad_line_costs_only_that_line(capsys, monkeypatch):
+def test_jsonl_bad_line_errors_alone(capsys, monkeypatch):
     deep = b'{"id": 2, "text": ' + b"[" * 5000 + b"]" * 5000 + b"}"
     huge_int = b'{"id": ' + b"9" * 400 + b', "text": "x"}'
     too_long = b'{"id": ' + b"9" * 5000 + b', "text": "x"}'
@@ -161,7 +161,7 @@ def test_jsonl_bad_line_costs_only_that_line(capsys, monkeypatch):
     assert records[4]["id"] == -int("9" * 300)
 
 
-def test_out_naming_the_input_is_refused(capsys, tmp_path):
+def test_out_naming_input_rejected(capsys, tmp_path):
     source = tmp_path / "docs.jsonl"
     content = b'{"id": 1, "text": "x = 1"}\n'
     source.write_bytes(content)
@@ -175,7 +175,7 @@ def test_out_naming_the_input_is_refused(capsys, tmp_path):
         assert source.read_bytes() == content
 
 
-def test_out_naming_redirected_stdin_is_refused(capsys, monkeypatch, tmp_path):
+def test_out_naming_stdin_rejected(capsys, monkeypatch, tmp_path):
     source = tmp_path / "docs.jsonl"
     content = b'{"id": 1, "text": "x = 1"}\n'
     source.write_bytes(content)
@@ -397,7 +397,7 @@ def test_binary_input(capsys, tmp_path):
         (b"a" * 99 + b"\x00", "1%"),
     ],
 )
-def test_nul_share_of_whole_text_makes_it_binary(capsys, tmp_path, content, share):
+def test_nul_share_counts_whole_text(capsys, tmp_path, content, share):
     path = tmp_path / "odd.txt"
     path.write_bytes(content)
     status, _, err = run_cli(capsys, "segment", *CPU, str(path))
@@ -455,7 +455,7 @@ def test_huge_input_rejected_before_reading(capsys, tmp_path):
     assert "--max-chars" in err
 
 
-def test_byte_order_mark_does_not_count_against_the_limit(capsys, tmp_path):
+def test_max_chars_skips_byte_order_mark(capsys, tmp_path):
     path = tmp_path / "one.txt"
     path.write_bytes(b"\xef\xbb\xbf" + "😀".encode())
     status, out, err = run_cli(capsys, "segment", *CPU, "--max-chars", "1", str(path))

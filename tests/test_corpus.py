@@ -576,7 +576,7 @@ def test_build_cuts_embedded_code(tmp_path: Path) -> None:
     assert examples[0]["full_text"] == page
 
 
-def test_offline_fetch_never_downloads_a_stale_tree(tmp_path, monkeypatch):
+def test_offline_fetch_skips_stale_tree(tmp_path, monkeypatch):
     source = Source("pkg", "pip")
     tree = tmp_path / "trees" / "pkg"
     (tree / "files").mkdir(parents=True)

@@ -122,7 +122,7 @@ def test_single_line_wording():
     assert diagnostic.message == "Line 2 looks like Scala (70%) in a Python file"
 
 
-def test_lines_named_skip_whitespace_at_region_ends():
+def test_line_names_skip_edge_whitespace():
     # The SQL region starts with the line break of the Python line above it and
     # ends with a blank line: messages, symbols and folds name lines 3-4 only.
     text = "def f():\n    return q\nSELECT a\nFROM t;\n\nx = 1\n"
@@ -142,7 +142,7 @@ def test_lines_named_skip_whitespace_at_region_ends():
     assert folds == [(0, 1), (2, 3)]
 
 
-def test_whitespace_region_keeps_its_own_lines():
+def test_whitespace_region_keeps_lines():
     text = "x = 1\n\n\n\ny = 2\n"
     blank, after = text.index("\n\n") + 1, text.index("y")
     spans = [

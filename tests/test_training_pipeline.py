@@ -162,7 +162,7 @@ def test_export_rejects_label_mismatch(trained_run, tmp_path, capsys):
         ("truncate_state", "state.json is not valid JSON"),
     ],
 )
-def test_fit_refuses_damaged_run(trained_run, tmp_path, capsys, damage, message):
+def test_fit_rejects_damaged_run(trained_run, tmp_path, capsys, damage, message):
     from charseg_training.cli import main
 
     run = copy_run(trained_run, tmp_path)
@@ -183,7 +183,7 @@ def test_fit_refuses_damaged_run(trained_run, tmp_path, capsys, damage, message)
     assert (run / "history.csv").read_text() == history
 
 
-def test_export_follows_links_for_weights_and_output(trained_run, tmp_path):
+def test_export_follows_symlinks(trained_run, tmp_path):
     from charseg_training.cli import main
 
     run = copy_run(trained_run, tmp_path)
@@ -397,7 +397,7 @@ def test_curve_plots_history(trained_run, tmp_path):
     assert out.read_bytes().startswith(b"\x89PNG")
 
 
-def test_curve_warns_when_epochs_changed_size(trained_run, tmp_path, caplog):
+def test_curve_warns_on_epoch_resize(trained_run, tmp_path, caplog):
     from charseg_training.cli import main
 
     run = copy_run(trained_run, tmp_path)
@@ -451,7 +451,7 @@ def test_curve_rejects_bad_mark():
         parse_mark("twelve")
 
 
-def test_curve_rejects_late_mark_and_folder_out(trained_run, tmp_path, capsys):
+def test_curve_rejects_late_mark(trained_run, tmp_path, capsys):
     from charseg_training.cli import main
 
     curve = ["curve", "--run", str(trained_run)]
@@ -471,7 +471,7 @@ def test_missing_inputs_give_clean_errors(tmp_path, capsys):
     assert "run `charseg-train corpus` first" in capsys.readouterr().err
 
 
-def test_bad_out_and_config_fail_before_work(tmp_path, capsys):
+def test_bad_out_fails_early(tmp_path, capsys):
     from charseg_training.cli import main
 
     blocker = tmp_path / "file"

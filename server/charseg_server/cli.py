@@ -297,7 +297,7 @@ def run_segment(args: argparse.Namespace) -> int:
 
 
 def _check_streams(args: argparse.Namespace) -> None:
-    """Refuse closed standard streams and an output path that is the input."""
+    """Reject closed standard streams and an output path that is the input."""
     if args.file == "-" and sys.stdin is None:
         raise CommandError("standard input is closed; name an input file")
     if args.out is None and sys.stdout is None:
@@ -309,7 +309,7 @@ def _check_streams(args: argparse.Namespace) -> None:
 
 
 def _same_file(source: str, out: str) -> bool:
-    """Whether ``out`` is the file that ``source`` reads (``-``: standard input)."""
+    """Return whether ``out`` is the file that ``source`` reads (``-``: stdin)."""
     try:
         if source == "-":
             return os.path.samestat(os.fstat(sys.stdin.fileno()), os.stat(out))

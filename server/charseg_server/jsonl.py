@@ -76,10 +76,12 @@ def _finite_float(literal: str) -> float:
 def _finite_int(literal: str) -> int:
     # The largest double has 309 digits. Checking the length first keeps
     # Python's own limit on long integer strings out of the message.
-    too_long = len(literal.lstrip("-")) > MAX_INT_DIGITS
-    if too_long or abs(int(literal)) > sys.float_info.max:
+    if len(literal.lstrip("-")) > MAX_INT_DIGITS:
         raise ValueError(f"number {_shorten(literal)} is out of range")
-    return int(literal)
+    number = int(literal)
+    if abs(number) > sys.float_info.max:
+        raise ValueError(f"number {_shorten(literal)} is out of range")
+    return number
 
 
 def _shorten(literal: str) -> str:

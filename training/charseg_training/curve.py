@@ -120,7 +120,7 @@ def _check_characters(run_dir: Path, plotted: float) -> None:
         return
     if isinstance(trained, int) and abs(trained - plotted) > 0.01 * max(trained, 1):
         log.warning(
-            "the x axis ends at %.0f million characters, but %s counts %.0f "
+            "the x axis ends at %.0f million characters, but %s records %.0f "
             "million: the characters per epoch changed during the run, so the "
             "axis is only approximate",
             plotted / 1e6,

@@ -96,8 +96,14 @@ class LoggedEarlyStopping(keras.callbacks.EarlyStopping):
             )
 
 
+#: Advice for a run whose ``state.json`` is invalid.
+_STATE_HELP = "restore the run's state.json, or start a new run folder"
+#: The counters of ``state.json`` and the types each may have.
+_STATE_COUNTERS = {"epochs": (int,), "characters": (int,), "seconds": (int, float)}
+
+
 def read_state(path: Path) -> dict:
-    """Return the run's progress from ``state.json``; zero for a new run.
+    """Return the run's progress from ``state.json``, or zeros for a new run.
 
     Raises ``ValueError`` naming the file when it is not a valid state.
     """
@@ -107,23 +113,16 @@ def read_state(path: Path) -> dict:
         state = json.loads(path.read_text())
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ValueError(f"{path} is not valid JSON ({exc}): {_STATE_HELP}") from exc
-    valid = isinstance(state, dict) and all(
-        type(state.get(key)) in kinds and state[key] >= 0
-        for key, kinds in (
-            ("epochs", (int,)),
-            ("characters", (int,)),
-            ("seconds", (int, float)),
-        )
-    )
-    if not valid:
-        raise ValueError(
-            f"{path} needs non-negative numbers epochs, characters and seconds: "
-            f"{_STATE_HELP}"
-        )
+    if not isinstance(state, dict):
+        state = {}
+    for key, kinds in _STATE_COUNTERS.items():
+        value = state.get(key)
+        if type(value) not in kinds or value < 0:
+            raise ValueError(
+                f"{path} needs non-negative numbers epochs, characters and "
+                f"seconds, but {key} is {value!r}: {_STATE_HELP}"
+            )
     return state
-
-
-_STATE_HELP = "restore the run's state.json, or start a new run folder"
 
 
 def write_state(path: Path, state: dict) -> None:
@@ -141,7 +140,7 @@ def check_run_files(checkpoint: Path, state: dict, state_path: Path) -> None:
     """
     if state["epochs"] > 0 and not checkpoint.exists():
         raise ValueError(
-            f"{state_path} counts {state['epochs']} trained epochs, but "
+            f"{state_path} records {state['epochs']} trained epochs, but "
             f"{checkpoint} is missing: restore it, or start a new run folder"
         )
     if checkpoint.exists() and not state_path.exists():

@@ -118,9 +118,9 @@ class Analysis:
     def line_extent(self, start: int, end: int) -> tuple[int, int]:
         """Return the 0-based first and last line of the characters ``[start, end)``.
 
-        Whitespace at either end does not count, so a region that starts with the
-        line break of the line before it is described from its first line of
-        code. A range of whitespace only keeps its own lines.
+        Whitespace at either end does not count, because regions often start with
+        the line break of the line before their code. A range of whitespace only
+        keeps its own lines.
         """
         span = self.text[start:end]
         content = span.strip()

@@ -128,7 +128,7 @@ class CharsegProtocol(LanguageServerProtocol):
     def _request_error(
         self, msg_id: Any, method: str, version: str
     ) -> JsonRpcException | None:
-        """Return the error for a request that must be refused, or None."""
+        """Return the error for a request that must be rejected, or None."""
         if not _valid_id(msg_id):
             return JsonRpcInvalidRequest(_BAD_ID)
         if version != JSONRPC_VERSION:
@@ -185,7 +185,7 @@ _BAD_VERSION = "Invalid Request: jsonrpc must be 2.0"
 
 
 def _is_notification(method: Any) -> bool:
-    """Whether ``method`` is an LSP notification (a method without a result)."""
+    """Return whether ``method`` is an LSP notification (a method without a result)."""
     entry = types.METHOD_TO_TYPES.get(method) if isinstance(method, str) else None
     return entry is not None and entry[1] is None
 

@@ -66,10 +66,15 @@ def _run(command: list[str], cwd: Path, timeout_s: int) -> str:
     return result.stdout
 
 
+def is_downloaded(source: Source, downloads_dir: Path) -> bool:
+    """Return whether a complete download of ``source`` is in ``downloads_dir``."""
+    return (downloads_dir / source.name / ".complete").exists()
+
+
 def download(source: Source, downloads_dir: Path) -> Path:
     """Download ``source`` into ``downloads_dir/<name>`` unless already complete."""
     target = downloads_dir / source.name
-    if (target / ".complete").exists():
+    if is_downloaded(source, downloads_dir):
         return target
     if target.exists():
         shutil.rmtree(target)
@@ -508,7 +513,7 @@ def fetch(
     download_dir = None
     if source.kind != "dir":
         downloads = cache_dir / "downloads"
-        if offline and not (downloads / source.name / ".complete").exists():
+        if offline and not is_downloaded(source, downloads):
             raise FetchError(
                 "its cached tree was built with other file rules or size limits, "
                 "and --offline forbids downloading it again; run without --offline"
