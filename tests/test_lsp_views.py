@@ -10,7 +10,11 @@ from lsprotocol import types
 
 from charseg_server.contract import LABELS
 from charseg_server.lsp.analysis import Analysis, Snapshot, Status, snap_regions
-from charseg_server.lsp.code_actions import build_code_actions, sibling_uri
+from charseg_server.lsp.code_actions import (
+    build_code_actions,
+    sibling_uri,
+    whole_lines,
+)
 from charseg_server.lsp.diagnostics import build_diagnostics
 from charseg_server.lsp.hover import build_hover
 from charseg_server.lsp.inlay_hints import build_inlay_hints
@@ -83,7 +87,8 @@ def test_foreign_region_gets_one_diagnostic():
     assert diagnostic.severity == types.DiagnosticSeverity.Information
     assert diagnostic.source == "charseg"
     assert diagnostic.code == "foreign-code"
-    assert diagnostic.range == analysis.index.range(SCALA_START, SCALA_END, UTF16)
+    # The range ends after the closing brace, without the line break after it.
+    assert diagnostic.range == analysis.index.range(SCALA_START, SCALA_END - 1, UTF16)
 
 
 def test_severity_setting():
@@ -140,6 +145,73 @@ def test_line_names_skip_edge_whitespace():
     assert symbols[1].detail == "80%, Lines 3–4"
     folds = [(f.start_line, f.end_line) for f in build_folding_ranges(analysis)]
     assert folds == [(0, 1), (2, 3)]
+
+
+SQL_IN_PYTHON = "def f():\n    return q\n  SELECT a\nFROM t;  \n\nx = 1\n"
+
+
+def python_with_sql():
+    # The SQL region starts with the line break of the Python line above it and
+    # ends with a blank line, as the model's regions often do.
+    text = SQL_IN_PYTHON
+    spans = [
+        (text.index("\n  SELECT"), "python", 0.9),
+        (text.index("x = 1"), "sql", 0.8),
+        (len(text), "python", 0.9),
+    ]
+    return make_analysis(text, "python", spans)
+
+
+def test_foreign_range_skips_edge_whitespace():
+    analysis = python_with_sql()
+    (diagnostic,) = build_diagnostics(analysis)
+    start = analysis.index.offset(diagnostic.range.start, UTF16)
+    end = analysis.index.offset(diagnostic.range.end, UTF16)
+    assert SQL_IN_PYTHON[start:end] == "SELECT a\nFROM t;"
+    visible = types.Range(
+        start=types.Position(line=0, character=0),
+        end=types.Position(line=9, character=0),
+    )
+    (hint,) = build_inlay_hints(analysis, visible)
+    assert (hint.position.line, hint.position.character) == (2, 2)
+
+
+def test_move_takes_whole_code_lines():
+    analysis = python_with_sql()
+    start = SQL_IN_PYTHON.index("SELECT")
+    params = code_action_params(analysis, start, start)
+    (move,) = build_code_actions(analysis, params, True, lambda uri: False)
+    assert move.title == "Move SQL lines 3–4 to doc-lines-3-4.sql"
+    _, insert, delete = move.edit.document_changes
+    assert insert.edits[0].new_text == "  SELECT a\nFROM t;  \n"
+    remaining = apply_edit(SQL_IN_PYTHON, analysis, delete.edits)
+    assert remaining == "def f():\n    return q\n\nx = 1\n"
+    # A cursor on the blank line after the code gets no action.
+    blank = SQL_IN_PYTHON.index("\n\nx") + 1
+    params = code_action_params(analysis, blank, blank)
+    assert build_code_actions(analysis, params, True, lambda uri: False) == []
+
+
+def test_blank_foreign_region_unreported():
+    text = "x = 1\n" + " " * 20 + "\ny = 2\n"
+    blank_start, blank_end = text.index(" "), text.index("y")
+    spans = [
+        (blank_start, "python", 0.9),
+        (blank_end, "sql", 0.9),
+        (len(text), "python", 0.9),
+    ]
+    assert build_diagnostics(make_analysis(text, "python", spans)) == []
+
+
+def test_whole_lines_keeps_shared_edges():
+    text = "a = 1; SELECT b\r\n  FROM t \r\nrest"
+    start, end = text.index("SELECT"), text.index("t \r") + 1
+    assert whole_lines(text, start, end) == (start, text.index("rest"))
+    start = text.index("FROM")
+    assert whole_lines(text, start, end) == (text.index("  FROM"), text.index("rest"))
+    assert whole_lines("x", 0, 1) == (0, 1)
+    assert whole_lines("ab cd", 3, 5) == (3, 5)
+    assert whole_lines("ab cd", 0, 2) == (0, 2)
 
 
 def test_whitespace_region_keeps_lines():

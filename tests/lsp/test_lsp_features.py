@@ -15,6 +15,7 @@ from lsp_harness import (
 )
 from lsprotocol import types
 
+from charseg_server.lsp.code_actions import whole_lines
 from charseg_server.lsp.languages import display_name, fence_name
 
 PY_URI = "file:///workspace/mixed.py"
@@ -181,7 +182,12 @@ async def test_move_and_wrap_foreign_code():
         )
     start = offset_of(MARKDOWN_TEXT, target.range.start, "utf-16")
     end = offset_of(MARKDOWN_TEXT, target.range.end, "utf-16")
-    moved_text = MARKDOWN_TEXT[start:end]
+    code = MARKDOWN_TEXT[start:end]
+    # The diagnostic covers the code, not the whitespace at the region's edges.
+    assert code == code.strip()
+    # The edits take the code's whole lines where it has them to itself.
+    first, last = whole_lines(MARKDOWN_TEXT, start, end)
+    lines = MARKDOWN_TEXT[first:last]
     by_kind = {a.kind: a for a in actions}
 
     move = by_kind[types.CodeActionKind.RefactorMove]
@@ -190,19 +196,20 @@ async def test_move_and_wrap_foreign_code():
     assert create.uri.startswith("file:///workspace/notes-lines-")
     assert insert.text_document.uri == create.uri
     new_file = apply_text_edits("", insert.edits, "utf-16")
-    assert new_file.rstrip("\n") == moved_text.rstrip("\n")
+    assert new_file.rstrip("\n") == lines.rstrip("\n")
+    assert new_file.strip() == code
     assert delete.text_document.version == 1
     remaining = apply_text_edits(MARKDOWN_TEXT, delete.edits, "utf-16")
-    assert remaining == MARKDOWN_TEXT[:start] + MARKDOWN_TEXT[end:]
+    assert remaining == MARKDOWN_TEXT[:first] + MARKDOWN_TEXT[last:]
 
     wrap = by_kind[types.CodeActionKind.RefactorRewrite]
     wrapped = apply_text_edits(
         MARKDOWN_TEXT, wrap.edit.document_changes[0].edits, "utf-16"
     )
     label = target.data["label"]
-    assert wrapped[:start] == MARKDOWN_TEXT[:start]
-    assert wrapped[start:].startswith(f"```{fence_name(label)}\n{moved_text}")
-    assert wrapped.endswith(MARKDOWN_TEXT[end:])
+    assert wrapped[:first] == MARKDOWN_TEXT[:first]
+    assert f"```{fence_name(label)}\n{lines}" in wrapped[first:]
+    assert wrapped.endswith(MARKDOWN_TEXT[last:])
 
 
 async def test_configuration_pull():

@@ -14,6 +14,7 @@ from lsp_harness import (
     assert_tiles,
     end_position,
     lsp_session,
+    offset_of,
     region_offsets,
 )
 from lsprotocol import types
@@ -47,15 +48,21 @@ async def test_every_foreign_region_gets_a_diagnostic():
         session.open(PY_URI, text, "python")
         payload = await session.wait_regions(PY_URI, 1)
         diagnostics = await session.wait_diagnostics(PY_URI, 1)
+    spans = region_offsets(text, payload, "utf-16")
     foreign = [
-        r
-        for r in payload["regions"]
-        if r["languageId"] != "python" and r["languageId"] not in PROSE_LABELS
+        (region, span)
+        for region, span in zip(payload["regions"], spans, strict=True)
+        if region["languageId"] != "python"
+        and region["languageId"] not in PROSE_LABELS
+        and text[span[0] : span[1]].strip()
     ]
     assert len(diagnostics) == len(foreign)
-    for region, diagnostic in zip(foreign, diagnostics, strict=True):
-        assert diagnostic.range.start.line == region["range"]["start"]["line"]
-        assert diagnostic.range.end.line == region["range"]["end"]["line"]
+    for (region, (start, end)), diagnostic in zip(foreign, diagnostics, strict=True):
+        # The diagnostic covers the region's code without its edge whitespace.
+        first = offset_of(text, diagnostic.range.start, "utf-16")
+        last = offset_of(text, diagnostic.range.end, "utf-16")
+        assert text[first:last] == text[start:end].strip()
+        assert start <= first < last <= end
         assert display_name(region["languageId"]) in diagnostic.message
         assert diagnostic.message.endswith("in a Python file")
         assert diagnostic.severity == types.DiagnosticSeverity.Information

@@ -115,18 +115,26 @@ class Analysis:
         last = bisect.bisect_left(self._starts, end)
         return [r for r in self.regions[first:last] if r.end > start and r.start < end]
 
-    def line_extent(self, start: int, end: int) -> tuple[int, int]:
-        """Return the 0-based first and last line of the characters ``[start, end)``.
+    def content_span(self, start: int, end: int) -> tuple[int, int]:
+        """Return ``[start, end)`` without the whitespace at either end.
 
-        Whitespace at either end does not count, because regions often start with
-        the line break of the line before their code. A range of whitespace only
-        keeps its own lines.
+        Regions often start with the line break of the line before their code and
+        end with blank lines. A span of whitespace only comes back unchanged.
         """
         span = self.text[start:end]
         content = span.strip()
-        if content:
-            start += len(span) - len(span.lstrip())
-            end = start + len(content)
+        if not content:
+            return start, end
+        start += len(span) - len(span.lstrip())
+        return start, start + len(content)
+
+    def line_extent(self, start: int, end: int) -> tuple[int, int]:
+        """Return the 0-based first and last line of the characters ``[start, end)``.
+
+        Whitespace at either end does not count (see :meth:`content_span`). A range
+        of whitespace only keeps its own lines.
+        """
+        start, end = self.content_span(start, end)
         lines = self.index.lines_of(np.array([start, max(start, end - 1)]))
         return int(lines[0]), int(lines[1])
 

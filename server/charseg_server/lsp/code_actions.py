@@ -21,6 +21,8 @@ MOVE_KIND = types.CodeActionKind.RefactorMove
 WRAP_KIND = types.CodeActionKind.RefactorRewrite
 
 _BACKTICKS = re.compile(r"`+")
+#: Spaces and tabs up to and including the end of a line or of the text.
+_TRAILING_BLANKS = re.compile(r"[ \t]*(?:\r\n|\r|\n|\Z)")
 
 
 def build_code_actions(
@@ -136,28 +138,46 @@ def _line_break(text: str) -> str:
     return match.group(0) if match else "\n"
 
 
+def whole_lines(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen ``[start, end)`` to whole lines where nothing else shares them.
+
+    The start moves back to the start of its line when only spaces and tabs lie
+    before it there. The end moves past the line break of its line when only
+    spaces and tabs follow it there. Code that shares a line with other text keeps
+    that edge.
+    """
+    line_start = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
+    if not text[line_start:start].strip(" \t"):
+        start = line_start
+    line_end = _TRAILING_BLANKS.match(text, end)
+    if line_end is not None:
+        end = line_end.end()
+    return start, end
+
+
 def _wrap_in_fence(analysis: Analysis, code: ForeignCode) -> types.CodeAction:
     """Surround foreign code with a fence longer than any backtick run inside it."""
     text = analysis.text
     newline = _line_break(text)
-    body = text[code.start : code.end]
+    start_offset, end_offset = whole_lines(text, code.start, code.end)
+    body = text[start_offset:end_offset]
     longest = max((len(run) for run in _BACKTICKS.findall(body)), default=0)
     marker = "`" * max(3, longest + 1)
     name = fence_name(code.label)
 
-    at_line_start = code.start == 0 or text[code.start - 1] in "\r\n"
+    at_line_start = start_offset == 0 or text[start_offset - 1] in "\r\n"
     opening = f"{marker}{name}{newline}"
     if not at_line_start:
         opening = newline + opening
-    if text[code.end - 1] in "\r\n":
+    if text[end_offset - 1] in "\r\n":
         closing = f"{marker}{newline}"
-    elif code.end == len(text):
+    elif end_offset == len(text):
         closing = f"{newline}{marker}"
     else:
         closing = f"{newline}{marker}{newline}"
 
-    start = analysis.index.position(code.start, analysis.encoding)
-    end = analysis.index.position(code.end, analysis.encoding)
+    start = analysis.index.position(start_offset, analysis.encoding)
+    end = analysis.index.position(end_offset, analysis.encoding)
     first, last = analysis.line_extent(code.start, code.end)
     return types.CodeAction(
         title=f"Wrap {line_span(first, last).lower()} in a code block labelled {name}",
@@ -187,7 +207,8 @@ def _move_to_file(
     if target is None:
         return None
 
-    body = analysis.text[code.start : code.end]
+    start, end = whole_lines(analysis.text, code.start, code.end)
+    body = analysis.text[start:end]
     if not body.endswith(("\n", "\r")):
         body += _line_break(analysis.text)
 
@@ -199,7 +220,7 @@ def _move_to_file(
         start=types.Position(line=0, character=0),
         end=types.Position(line=0, character=0),
     )
-    region_range = analysis.index.range(code.start, code.end, analysis.encoding)
+    region_range = analysis.index.range(start, end, analysis.encoding)
     name = posixpath.basename(unquote(urlsplit(target).path))
     return types.CodeAction(
         title=(

@@ -58,9 +58,6 @@ def foreign_code_diagnostic(
     else:
         host = display_name(analysis.host_label or "")
         message = f"{subject} in a {host} file"
-    # NOTE: the range starts where the region does, often at the line break
-    # before its code, while the message names the lines of the code itself.
-    # Code actions act on the same range, so a moved block starts with that break.
     return types.Diagnostic(
         range=analysis.index.range(finding.start, finding.end, analysis.encoding),
         message=message,

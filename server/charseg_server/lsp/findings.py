@@ -25,7 +25,11 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class ForeignCode:
-    """A stretch of a region in another language than the document's."""
+    """A stretch of a region in another language than the document's.
+
+    The stretch starts at its first character of code and ends after its last,
+    without the line breaks and blank lines that the region may carry at its edges.
+    """
 
     start: int
     end: int
@@ -122,7 +126,10 @@ def _find_foreign_code(analysis: Analysis, ignored: set[str]) -> list[ForeignCod
             continue
         if region.confidence < settings.confidence_threshold:
             continue
-        for start, end in _outside_fences(analysis, region):
+        for part in _outside_fences(analysis, region):
+            start, end = analysis.content_span(*part)
+            if analysis.text[start:end].isspace():
+                continue
             if end - start >= settings.min_region:
                 found.append(ForeignCode(start, end, region.label, region.confidence))
     return found
