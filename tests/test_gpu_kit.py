@@ -113,6 +113,7 @@ def test_kit_rejects_oversized_kit(tmp_path):
             max_bytes=100,
         )
     assert list((tmp_path / "kit").iterdir()) == []
+    assert not (tmp_path / ".kit.partial").exists()
 
 
 @pytest.mark.parametrize(
@@ -173,6 +174,23 @@ def test_kit_failed_download_leaves_no_kit(tmp_path, monkeypatch):
     assert main(["kit", "--corpus", str(tmp_path / "corpus"), "--out", str(out)]) == 1
     assert not (out / "corpus.tar.xz").exists()
     assert not (out / "kit.json").exists()
+
+
+def test_kit_failed_repack_keeps_earlier_kit(tmp_path, monkeypatch):
+    from charseg_training import kit as kit_module
+
+    kit = pack_tiny(tmp_path)
+    (kit / "notes.txt").write_text("mine")
+    before = {path.name: path.read_bytes() for path in kit.iterdir()}
+
+    def fail(*args):
+        raise RuntimeError("pip download of keras failed: no index")
+
+    monkeypatch.setattr(kit_module, "download_wheels", fail)
+    assert main(["kit", "--corpus", str(tmp_path / "corpus"), "--out", str(kit)]) == 1
+    after = {path.name: path.read_bytes() for path in kit.iterdir()}
+    assert after == before
+    assert not (tmp_path / ".kit.partial").exists()
 
 
 def test_kit_size_counts_only_kit_files(tmp_path):

@@ -13,6 +13,7 @@ import importlib.metadata
 import io
 import json
 import logging
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -152,16 +153,29 @@ def download_wheels(dest: Path, python_version: str, platforms: list[str]) -> li
     return sorted(path.name for path in dest.glob("*.whl"))
 
 
-def _empty_kit_folder(out: Path) -> None:
-    """Create ``out``, or empty the parts of an earlier kit in it."""
-    if out.exists() and not out.is_dir():
-        raise ValueError(f"--out {out} is a file, not a folder")
-    out.mkdir(parents=True, exist_ok=True)
-    for name in ("corpus.tar.xz", "kit.json"):
-        (out / name).unlink(missing_ok=True)
-    if (out / "wheels").is_dir():
-        for wheel in (out / "wheels").glob("*.whl"):
+#: The files of a kit. A new kit replaces them and leaves other files in its folder.
+KIT_FILES = ("corpus.tar.xz", "kit.json")
+
+
+def _remove_kit(folder: Path) -> None:
+    """Remove the kit files and wheels in ``folder``, leaving anything else."""
+    for name in KIT_FILES:
+        (folder / name).unlink(missing_ok=True)
+    wheels = folder / "wheels"
+    if wheels.is_dir():
+        for wheel in wheels.glob("*.whl"):
             wheel.unlink()
+
+
+def _install_kit(staging: Path, out: Path) -> None:
+    """Replace the kit in ``out`` with the one packed in ``staging``."""
+    _remove_kit(out)
+    for name in KIT_FILES:
+        (staging / name).replace(out / name)
+    if (staging / "wheels").is_dir():
+        (out / "wheels").mkdir(exist_ok=True)
+        for wheel in (staging / "wheels").glob("*.whl"):
+            wheel.replace(out / "wheels" / wheel.name)
 
 
 def pack(
@@ -176,23 +190,45 @@ def pack(
 ) -> dict:
     """Write a kit to ``out`` and return its summary, also saved as ``kit.json``.
 
-    An earlier kit in ``out`` is replaced. A kit larger than ``max_bytes`` is
-    removed again, so that no oversized kit is left to copy.
+    The kit is packed in a folder beside ``out`` and replaces an earlier kit in
+    ``out`` only once it is complete, so a failed or oversized kit leaves the
+    earlier one as it was. Files in ``out`` that belong to no kit are kept.
     """
-    _empty_kit_folder(out)
-    archive = out / "corpus.tar.xz"
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out {out} is a file, not a folder")
+    out.mkdir(parents=True, exist_ok=True)
+    out = out.resolve()
+    staging = out.with_name(f".{out.name}.partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        summary = _pack_into(
+            corpus, staging, train_cap, wheels, python_version, platforms, max_bytes
+        )
+        _install_kit(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return summary
+
+
+def _pack_into(
+    corpus: Path,
+    folder: Path,
+    train_cap: int | None,
+    wheels: bool,
+    python_version: str,
+    platforms: list[str],
+    max_bytes: int,
+) -> dict:
+    """Write the kit files to an empty ``folder``; return the kit's summary."""
+    archive = folder / "corpus.tar.xz"
     contents = write_corpus_archive(corpus, archive, train_cap)
     names: list[str] = []
     if wheels:
-        try:
-            names = download_wheels(out / "wheels", python_version, platforms)
-        except RuntimeError:
-            _empty_kit_folder(out)
-            raise
-    parts = [archive, *(out / "wheels" / name for name in names)]
+        names = download_wheels(folder / "wheels", python_version, platforms)
+    parts = [archive, *(folder / "wheels" / name for name in names)]
     total = sum(path.stat().st_size for path in parts)
     if total > max_bytes:
-        _empty_kit_folder(out)
         raise ValueError(
             f"the kit would take {total:,} bytes, more than the {max_bytes:,} "
             "allowed by --max-mib: lower --train-bytes-per-label or raise --max-mib"
@@ -205,5 +241,5 @@ def pack(
         "python_version": python_version if wheels else None,
         "kit_bytes": total,
     }
-    (out / "kit.json").write_text(json.dumps(summary, indent=2) + "\n")
+    (folder / "kit.json").write_text(json.dumps(summary, indent=2) + "\n")
     return summary
