@@ -12,6 +12,7 @@ from charseg_server.contract import LABELS
 from charseg_server.lsp.analysis import Analysis, Snapshot, Status, snap_regions
 from charseg_server.lsp.code_actions import (
     build_code_actions,
+    owned_lines,
     sibling_uri,
     whole_lines,
 )
@@ -212,6 +213,32 @@ def test_whole_lines_keeps_shared_edges():
     assert whole_lines("x", 0, 1) == (0, 1)
     assert whole_lines("ab cd", 3, 5) == (3, 5)
     assert whole_lines("ab cd", 0, 2) == (0, 2)
+    # Whitespace other than line breaks counts as blank.
+    assert whole_lines("x\n\xa0SELECT a\f\ny", 3, 11) == (2, 13)
+
+
+def test_owned_lines_needs_both_edges():
+    # Code that shares its first or last line keeps both edges.
+    text = "x = 1; SELECT a\ny = 2\n"
+    start, end = text.index("SELECT"), text.index("\ny")
+    assert owned_lines(text, start, end) == (start, end)
+    text = "def f():\n    SELECT 1; return 2\n"
+    start, end = text.index("SELECT"), text.index(" return")
+    assert owned_lines(text, start, end) == (start, end)
+    text = "x = 1\n\tSELECT a  \r\ny = 2"
+    start, end = text.index("SELECT"), text.index("a  ") + 1
+    assert owned_lines(text, start, end) == (text.index("\t"), text.index("y"))
+
+
+def test_move_keeps_shared_lines_intact():
+    text = "x = 1; SELECT a\ny = 2\n"
+    spans = [(7, "python", 0.9), (16, "sql", 0.9), (len(text), "python", 0.9)]
+    analysis = make_analysis(text, "python", spans, min_region=1)
+    params = code_action_params(analysis, 7, 7)
+    (move,) = build_code_actions(analysis, params, True, lambda uri: False)
+    _, insert, delete = move.edit.document_changes
+    assert insert.edits[0].new_text == "SELECT a\n"
+    assert apply_edit(text, analysis, delete.edits) == "x = 1; \ny = 2\n"
 
 
 def test_whitespace_region_keeps_lines():

@@ -15,7 +15,7 @@ from lsp_harness import (
 )
 from lsprotocol import types
 
-from charseg_server.lsp.code_actions import whole_lines
+from charseg_server.lsp.code_actions import owned_lines, whole_lines
 from charseg_server.lsp.languages import display_name, fence_name
 
 PY_URI = "file:///workspace/mixed.py"
@@ -185,7 +185,10 @@ async def test_move_and_wrap_foreign_code():
     code = MARKDOWN_TEXT[start:end]
     # The diagnostic covers the code, not the whitespace at the region's edges.
     assert code == code.strip()
-    # The edits take the code's whole lines where it has them to itself.
+    # The move takes whole lines only where the code has them to itself, and
+    # the wrap widens each edge that has no other text on its line.
+    moved_first, moved_last = owned_lines(MARKDOWN_TEXT, start, end)
+    moved = MARKDOWN_TEXT[moved_first:moved_last]
     first, last = whole_lines(MARKDOWN_TEXT, start, end)
     lines = MARKDOWN_TEXT[first:last]
     by_kind = {a.kind: a for a in actions}
@@ -196,11 +199,11 @@ async def test_move_and_wrap_foreign_code():
     assert create.uri.startswith("file:///workspace/notes-lines-")
     assert insert.text_document.uri == create.uri
     new_file = apply_text_edits("", insert.edits, "utf-16")
-    assert new_file.rstrip("\n") == lines.rstrip("\n")
+    assert new_file.rstrip("\n") == moved.rstrip("\n")
     assert new_file.strip() == code
     assert delete.text_document.version == 1
     remaining = apply_text_edits(MARKDOWN_TEXT, delete.edits, "utf-16")
-    assert remaining == MARKDOWN_TEXT[:first] + MARKDOWN_TEXT[last:]
+    assert remaining == MARKDOWN_TEXT[:moved_first] + MARKDOWN_TEXT[moved_last:]
 
     wrap = by_kind[types.CodeActionKind.RefactorRewrite]
     wrapped = apply_text_edits(

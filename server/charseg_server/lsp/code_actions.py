@@ -21,8 +21,8 @@ MOVE_KIND = types.CodeActionKind.RefactorMove
 WRAP_KIND = types.CodeActionKind.RefactorRewrite
 
 _BACKTICKS = re.compile(r"`+")
-#: Spaces and tabs up to and including the end of a line or of the text.
-_TRAILING_BLANKS = re.compile(r"[ \t]*(?:\r\n|\r|\n|\Z)")
+#: Whitespace other than line breaks, then the end of a line or of the text.
+_TRAILING_BLANKS = re.compile(r"[^\S\r\n]*(?:\r\n|\r|\n|\Z)")
 
 
 def build_code_actions(
@@ -138,21 +138,48 @@ def _line_break(text: str) -> str:
     return match.group(0) if match else "\n"
 
 
-def whole_lines(text: str, start: int, end: int) -> tuple[int, int]:
-    """Widen ``[start, end)`` to whole lines where nothing else shares them.
+def _line_start_before(text: str, offset: int) -> int | None:
+    """Return the start of ``offset``'s line if only blanks lie between them."""
+    line_start = max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
+    before = text[line_start:offset]
+    return line_start if not before or before.isspace() else None
 
-    The start moves back to the start of its line when only spaces and tabs lie
-    before it there. The end moves past the line break of its line when only
-    spaces and tabs follow it there. Code that shares a line with other text keeps
-    that edge.
+
+def _line_end_after(text: str, offset: int) -> int | None:
+    """Return the offset after ``offset``'s line break if only blanks lie between.
+
+    At the end of the text, the end of the text counts as the line break.
     """
-    line_start = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
-    if not text[line_start:start].strip(" \t"):
+    match = _TRAILING_BLANKS.match(text, offset)
+    return match.end() if match else None
+
+
+def whole_lines(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen each edge of ``[start, end)`` to its line's edge past blanks only.
+
+    Blanks are whitespace other than line breaks. An edge that shares its line with
+    other text stays where it is.
+    """
+    line_start = _line_start_before(text, start)
+    if line_start is not None:
         start = line_start
-    line_end = _TRAILING_BLANKS.match(text, end)
+    line_end = _line_end_after(text, end)
     if line_end is not None:
-        end = line_end.end()
+        end = line_end
     return start, end
+
+
+def owned_lines(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen ``[start, end)`` to whole lines only if it has its lines to itself.
+
+    Widening one edge alone would join the text left of the code with the line
+    after it, or take the indentation of the code right of it.
+    """
+    line_start = _line_start_before(text, start)
+    line_end = _line_end_after(text, end)
+    if line_start is None or line_end is None:
+        return start, end
+    return line_start, line_end
 
 
 def _wrap_in_fence(analysis: Analysis, code: ForeignCode) -> types.CodeAction:
@@ -207,7 +234,7 @@ def _move_to_file(
     if target is None:
         return None
 
-    start, end = whole_lines(analysis.text, code.start, code.end)
+    start, end = owned_lines(analysis.text, code.start, code.end)
     body = analysis.text[start:end]
     if not body.endswith(("\n", "\r")):
         body += _line_break(analysis.text)
