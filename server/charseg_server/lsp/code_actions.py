@@ -184,6 +184,8 @@ def owned_lines(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _wrap_in_fence(analysis: Analysis, code: ForeignCode) -> types.CodeAction:
     """Surround foreign code with a fence longer than any backtick run inside it."""
+    # NOTE: the fence lines get no block-quote markers or list indentation, so
+    # wrapping code inside a quote or list item ends that quote or item.
     text = analysis.text
     newline = _line_break(text)
     start_offset, end_offset = whole_lines(text, code.start, code.end)
