@@ -8,6 +8,7 @@ its requirements that a JAX machine may lack. ``kit.json`` lists both.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.metadata
 import io
@@ -17,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from .corpus_rows import parse_row
@@ -178,6 +180,27 @@ def _install_kit(staging: Path, out: Path) -> None:
             wheel.replace(out / "wheels" / wheel.name)
 
 
+@contextlib.contextmanager
+def _staging_folder(out: Path) -> Iterator[Path]:
+    """Yield an empty folder beside ``out`` and install the kit packed there.
+
+    The kit replaces an earlier one in ``out`` only when the block completes, so
+    a failed or oversized kit leaves the earlier one as it was.
+    """
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out {out} is a file, not a folder")
+    out.mkdir(parents=True, exist_ok=True)
+    out = out.resolve()
+    staging = out.with_name(f".{out.name}.partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        yield staging
+        _install_kit(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
 def pack(
     corpus: Path,
     out: Path,
@@ -191,55 +214,30 @@ def pack(
     """Write a kit to ``out`` and return its summary, also saved as ``kit.json``.
 
     The kit is packed in a folder beside ``out`` and replaces an earlier kit in
-    ``out`` only once it is complete, so a failed or oversized kit leaves the
-    earlier one as it was. Files in ``out`` that belong to no kit are kept.
+    ``out`` only once it is complete. Files in ``out`` that belong to no kit are
+    kept.
     """
-    if out.exists() and not out.is_dir():
-        raise ValueError(f"--out {out} is a file, not a folder")
-    out.mkdir(parents=True, exist_ok=True)
-    out = out.resolve()
-    staging = out.with_name(f".{out.name}.partial")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
-    try:
-        summary = _pack_into(
-            corpus, staging, train_cap, wheels, python_version, platforms, max_bytes
-        )
-        _install_kit(staging, out)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return summary
-
-
-def _pack_into(
-    corpus: Path,
-    folder: Path,
-    train_cap: int | None,
-    wheels: bool,
-    python_version: str,
-    platforms: list[str],
-    max_bytes: int,
-) -> dict:
-    """Write the kit files to an empty ``folder``; return the kit's summary."""
-    archive = folder / "corpus.tar.xz"
-    contents = write_corpus_archive(corpus, archive, train_cap)
-    names: list[str] = []
-    if wheels:
-        names = download_wheels(folder / "wheels", python_version, platforms)
-    parts = [archive, *(folder / "wheels" / name for name in names)]
-    total = sum(path.stat().st_size for path in parts)
-    if total > max_bytes:
-        raise ValueError(
-            f"the kit would take {total:,} bytes, more than the {max_bytes:,} "
-            "allowed by --max-mib: lower --train-bytes-per-label or raise --max-mib"
-        )
-    summary = {
-        "corpus": contents,
-        "train_bytes_per_label": train_cap,
-        "archive_bytes": archive.stat().st_size,
-        "wheels": names,
-        "python_version": python_version if wheels else None,
-        "kit_bytes": total,
-    }
-    (folder / "kit.json").write_text(json.dumps(summary, indent=2) + "\n")
+    with _staging_folder(out) as folder:
+        archive = folder / "corpus.tar.xz"
+        contents = write_corpus_archive(corpus, archive, train_cap)
+        names: list[str] = []
+        if wheels:
+            names = download_wheels(folder / "wheels", python_version, platforms)
+        parts = [archive, *(folder / "wheels" / name for name in names)]
+        total = sum(path.stat().st_size for path in parts)
+        if total > max_bytes:
+            raise ValueError(
+                f"the kit would take {total:,} bytes, more than the {max_bytes:,} "
+                "allowed by --max-mib: lower --train-bytes-per-label or raise "
+                "--max-mib"
+            )
+        summary = {
+            "corpus": contents,
+            "train_bytes_per_label": train_cap,
+            "archive_bytes": archive.stat().st_size,
+            "wheels": names,
+            "python_version": python_version if wheels else None,
+            "kit_bytes": total,
+        }
+        (folder / "kit.json").write_text(json.dumps(summary, indent=2) + "\n")
     return summary

@@ -139,14 +139,14 @@ def _line_break(text: str) -> str:
 
 
 def _line_start_before(text: str, offset: int) -> int | None:
-    """Return the start of ``offset``'s line if only blanks lie between them."""
+    """Return where ``offset``'s line starts if only blanks precede ``offset`` on it."""
     line_start = max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
     before = text[line_start:offset]
     return line_start if not before or before.isspace() else None
 
 
 def _line_end_after(text: str, offset: int) -> int | None:
-    """Return the offset after ``offset``'s line break if only blanks lie between.
+    """Return the offset after ``offset``'s line break if only blanks follow ``offset``.
 
     At the end of the text, the end of the text counts as the line break.
     """
@@ -155,7 +155,7 @@ def _line_end_after(text: str, offset: int) -> int | None:
 
 
 def whole_lines(text: str, start: int, end: int) -> tuple[int, int]:
-    """Widen each edge of ``[start, end)`` to its line's edge past blanks only.
+    """Move each edge of ``[start, end)`` to its line's edge if only blanks lie between.
 
     Blanks are whitespace other than line breaks. An edge that shares its line with
     other text stays where it is.
