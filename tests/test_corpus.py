@@ -150,6 +150,8 @@ def test_label_for_path(path: str, label: str) -> None:
         "image.png",
         "Makefile.in",
         "bin/tool",
+        "binary-compatibility-validator/reference-public-api/core.txt",
+        "go/api/go1.18.txt",
     ],
 )
 def test_label_for_path_unmapped(path: str) -> None:

@@ -241,6 +241,11 @@ SOURCES: tuple[Source, ...] = (
         include=("mcs/class/*", "mcs/mcs/*", "mcs/tools/*"),
         timeout_s=1200,
     ),
+    # F#, for `other`: .NET code that is not C#. Both packages ship the compiler's
+    # own F# sources beside their JavaScript; `obj/` holds generated assembly info.
+    *_one_label(
+        "other", "npm", ("fable-compiler-js", "fable-standalone"), exclude=("*/obj/*",)
+    ),
     # go
     Source("golang-1.19-src", "apt-deb", exclude=_COMMON_EXCLUDES),
     Source("docker.io", "apt-source", exclude=_COMMON_EXCLUDES),

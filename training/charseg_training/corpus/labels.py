@@ -264,8 +264,9 @@ def label_for_path(path: str, header_label: str = "c") -> str | None:
     if ".min." in name:
         return None
     ext = ext.lower()
-    if ext == ".txt" and _in_test_dir(path):
-        # Test folders keep expected output and data as .txt, not prose.
+    if ext == ".txt" and (_in_test_dir(path) or _in_api_dir(path)):
+        # Test folders keep expected output and data as .txt, and API folders
+        # keep listings of declarations, one per line: neither is prose.
         return None
     if name.endswith(".d.ts"):
         return "typescript"
@@ -284,6 +285,13 @@ _TEST_DIRS = frozenset(
 
 def _in_test_dir(path: str) -> bool:
     return any(part in _TEST_DIRS for part in path.split("/")[:-1])
+
+
+_API_DIRS = frozenset({"api", "reference-public-api"})
+
+
+def _in_api_dir(path: str) -> bool:
+    return any(part in _API_DIRS for part in path.split("/")[:-1])
 
 
 def label_for_shebang(first_line: str) -> str | None:
