@@ -242,7 +242,7 @@ SOURCES: tuple[Source, ...] = (
         timeout_s=1200,
     ),
     # F#, for `other`: .NET code that is not C#. Both packages ship the compiler's
-    # own F# sources beside their JavaScript; `obj/` holds generated assembly info.
+    # own F# sources beside their JavaScript. `obj/` contains generated assembly info.
     *_one_label(
         "other", "npm", ("fable-compiler-js", "fable-standalone"), exclude=("*/obj/*",)
     ),

@@ -266,7 +266,7 @@ def label_for_path(path: str, header_label: str = "c") -> str | None:
     ext = ext.lower()
     if ext == ".txt" and (_in_test_dir(path) or _in_api_dir(path)):
         # Test folders keep expected output and data as .txt, and API folders
-        # keep listings of declarations, one per line: neither is prose.
+        # keep listings of declarations, one per line. Neither is prose.
         return None
     if name.endswith(".d.ts"):
         return "typescript"
