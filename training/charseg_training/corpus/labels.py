@@ -264,9 +264,7 @@ def label_for_path(path: str, header_label: str = "c") -> str | None:
     if ".min." in name:
         return None
     ext = ext.lower()
-    if ext == ".txt" and (_in_test_dir(path) or _in_api_dir(path)):
-        # Test folders keep expected output and data as .txt, and API folders
-        # keep listings of declarations, one per line. Neither is prose.
+    if ext == ".txt" and _in_non_prose_dir(path):
         return None
     if name.endswith(".d.ts"):
         return "typescript"
@@ -278,20 +276,16 @@ def label_for_path(path: str, header_label: str = "c") -> str | None:
     return EXTENSION_LABELS.get(ext)
 
 
-_TEST_DIRS = frozenset(
+#: Folders whose .txt files are not prose: test folders keep expected output and
+#: data, and API folders keep listings of declarations, one per line.
+_NON_PROSE_DIRS = frozenset(
     {"t", "test", "tests", "Tests", "testsuite", "testdata", "testing"}
+    | {"api", "reference-public-api"}
 )
 
 
-def _in_test_dir(path: str) -> bool:
-    return any(part in _TEST_DIRS for part in path.split("/")[:-1])
-
-
-_API_DIRS = frozenset({"api", "reference-public-api"})
-
-
-def _in_api_dir(path: str) -> bool:
-    return any(part in _API_DIRS for part in path.split("/")[:-1])
+def _in_non_prose_dir(path: str) -> bool:
+    return any(part in _NON_PROSE_DIRS for part in path.split("/")[:-1])
 
 
 def label_for_shebang(first_line: str) -> str | None:
