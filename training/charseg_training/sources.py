@@ -218,6 +218,32 @@ SOURCES: tuple[Source, ...] = (
     ),
     Source("fmtlib", "apt-source", header_label="cpp", holdout=("cpp",)),
     Source("googletest", "apt-source", header_label="cpp"),
+    # Header-only libraries in modern C++ (templates, constexpr, concepts), unlike
+    # Boost's macro-heavy headers and CMake's older style.
+    *(
+        Source(
+            name,
+            "apt-deb",
+            labels=frozenset({"cpp"}),
+            header_label="cpp",
+            exclude=("*/thirdparty/*", "*/bundled/*"),
+        )
+        for name in (
+            "nlohmann-json3-dev",
+            "libcli11-dev",
+            "catch2",
+            "doctest-dev",
+            "libspdlog-dev",
+            "librange-v3-dev",
+            "libglm-dev",
+            "libcereal-dev",
+            "pybind11-dev",
+            "libtomlplusplus-dev",
+            "libcxxopts-dev",
+            "libabsl-dev",
+            "libeigen3-dev",
+        )
+    ),
     # csharp
     Source("keepass2", "apt-source"),
     Source("nunit", "apt-source"),
