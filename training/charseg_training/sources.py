@@ -58,11 +58,22 @@ def _npm_typescript(name: str, exclude: tuple[str, ...] = ()) -> Source:
 
 
 def _one_label(
-    label: str, kind: str, names: tuple[str, ...], exclude: tuple[str, ...] = ()
+    label: str,
+    kind: str,
+    names: tuple[str, ...],
+    exclude: tuple[str, ...] = (),
+    header_label: str = "c",
 ) -> tuple[Source, ...]:
     """Return one source per package name, each contributing only ``label``."""
     return tuple(
-        Source(name, kind, labels=frozenset({label}), exclude=exclude) for name in names
+        Source(
+            name,
+            kind,
+            labels=frozenset({label}),
+            exclude=exclude,
+            header_label=header_label,
+        )
+        for name in names
     )
 
 
@@ -220,15 +231,10 @@ SOURCES: tuple[Source, ...] = (
     Source("googletest", "apt-source", header_label="cpp"),
     # Header-only libraries in modern C++ (templates, constexpr, concepts), unlike
     # Boost's macro-heavy headers and CMake's older style.
-    *(
-        Source(
-            name,
-            "apt-deb",
-            labels=frozenset({"cpp"}),
-            header_label="cpp",
-            exclude=("*/thirdparty/*", "*/bundled/*"),
-        )
-        for name in (
+    *_one_label(
+        "cpp",
+        "apt-deb",
+        (
             "nlohmann-json3-dev",
             "libcli11-dev",
             "catch2",
@@ -242,7 +248,9 @@ SOURCES: tuple[Source, ...] = (
             "libcxxopts-dev",
             "libabsl-dev",
             "libeigen3-dev",
-        )
+        ),
+        exclude=("*/thirdparty/*", "*/bundled/*"),
+        header_label="cpp",
     ),
     # csharp
     Source("keepass2", "apt-source"),
