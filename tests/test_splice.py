@@ -123,6 +123,36 @@ def test_look_alike_pairs_use_pair_max_run(corpus):
     assert 0.4 < short / 400 < 0.6
 
 
+def test_host_block_documents_paste_whole_lines_of_a_look_alike(corpus):
+    config = DataConfig(p_pair=0.0, p_block=1.0, focus_pair=("python", "scala"))
+    maker = DocumentMaker(corpus, config)
+    rng = np.random.default_rng(5)
+    look_alike = {frozenset(pair) for pair in CONFUSABLE_PAIRS}
+    focus = 0
+    for _ in range(200):
+        pieces = maker.pieces(rng, 400)
+        labels = [label for _, label in pieces]
+        assert frozenset(labels) in look_alike
+        assert all(a != b for a, b in zip(labels, labels[1:], strict=False))
+        # Blocks are whole lines: every piece ends a line.
+        assert all(text.endswith("\n") for text, _ in pieces)
+        focus += set(labels) == {"python", "scala"}
+    # Half of the documents use the focus pair; the rest share out the
+    # look-alike pairs that this corpus holds, Python and Scala among them.
+    assert 0.45 < focus / 200 < 0.8
+
+
+def test_host_block_share_follows_p_block(corpus):
+    config = DataConfig(p_pair=0.0, p_block=0.5, p_single=0.5, p_lines=0.0)
+    maker = DocumentMaker(corpus, config)
+    rng = np.random.default_rng(6)
+    mixed = sum(
+        len({label for _, label in maker.pieces(rng, 300)}) > 1 for _ in range(400)
+    )
+    # Single-language documents have one label, host-block documents two.
+    assert 0.4 < mixed / 400 < 0.6
+
+
 def test_window_has_exact_length(corpus):
     maker = DocumentMaker(corpus, DataConfig())
     rng = np.random.default_rng(2)

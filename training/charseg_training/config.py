@@ -49,6 +49,8 @@ class DataConfig:
     p_single: float = 0.25
     p_lines: float = 0.2
     p_embedded: float = 0.2
+    # Host files of one language with whole-line blocks of a look-alike one.
+    p_block: float = 0.0
     # The pair that p_focus of the pair documents alternate between: the
     # reference case of telling two languages apart at close range.
     focus_pair: tuple[str, str] = ("python", "scala")

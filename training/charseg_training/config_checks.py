@@ -12,7 +12,7 @@ import math
 from charseg_server.contract import LABELS, WindowGeometry
 
 MODEL_SHAPES = ("strided", "bilstm")
-DOCUMENT_STYLES = ("p_pair", "p_single", "p_lines", "p_embedded")
+DOCUMENT_STYLES = ("p_pair", "p_block", "p_single", "p_lines", "p_embedded")
 #: Step counts become int64 tensors in the schedule, and seeds seed NumPy and Keras.
 MAX_STEPS = 2**62
 MAX_SEED = 2**32 - 1

@@ -9,7 +9,9 @@ documents alternate between two languages only, often two that share syntax
 (Python and Scala, C and C++), so the model learns to tell near neighbours
 apart at close range. A share ``p_focus`` of them use ``focus_pair``, with runs
 of at most ``focus_max_run``. Look-alike pairs have runs of at most
-``pair_max_run``.
+``pair_max_run``. Host-block documents, a share ``p_block``, are files of one
+language with whole-line blocks of a look-alike one pasted in: Scala in a Python
+file, C in C++, JSON in JavaScript.
 
 Offsets are code points (Python ``str`` indices), so an astral character counts
 once and its label is one entry of the label array.
@@ -131,6 +133,9 @@ class DocumentMaker:
         if roll < config.p_pair:
             return self.pair(rng, length)
         roll -= config.p_pair
+        if roll < config.p_block:
+            return self.host_block(rng, length)
+        roll -= config.p_block
         pieces: list[Piece] = []
         total = 0
         previous = None
@@ -157,13 +162,13 @@ class DocumentMaker:
             previous = label
         return pieces
 
+    def _look_alike_pairs(self) -> list[tuple[str, str]]:
+        files = self.corpus.files
+        return [pair for pair in CONFUSABLE_PAIRS if all(x in files for x in pair)]
+
     def pair(self, rng: np.random.Generator, length: int) -> list[Piece]:
         """Return runs that alternate between two labels, cut anywhere."""
-        known = [
-            pair
-            for pair in CONFUSABLE_PAIRS
-            if all(label in self.corpus.files for label in pair)
-        ]
+        known = self._look_alike_pairs()
         focus = list(self.config.focus_pair)
         has_focus = all(label in self.corpus.files for label in focus)
         roll = rng.uniform()
@@ -190,6 +195,27 @@ class DocumentMaker:
                 pieces.append((text, label))
                 total += len(text)
             turn = 1 - turn
+        return pieces
+
+    def host_block(self, rng: np.random.Generator, length: int) -> list[Piece]:
+        """Return host lines with whole-line blocks of a look-alike language."""
+        known = self._look_alike_pairs()
+        focus = tuple(self.config.focus_pair)
+        if all(label in self.corpus.files for label in focus):
+            # Half of the documents use the focus pair.
+            known += [focus] * max(1, len(known))
+        if not known:
+            return self.pair(rng, length)
+        host, guest = known[rng.integers(len(known))]
+        if rng.uniform() < 0.5:
+            host, guest = guest, host
+        pieces: list[Piece] = []
+        total = 0
+        while total < length:
+            for label, low, high in ((host, 2, 40), (guest, 2, 25)):
+                text = self._lines(rng, label, low, high)
+                pieces.append((text, label))
+                total += len(text)
         return pieces
 
     def embedded(self, rng: np.random.Generator) -> list[Piece]:
