@@ -197,8 +197,13 @@ class DocumentMaker:
             turn = 1 - turn
         return pieces
 
-    def host_block(self, rng: np.random.Generator, length: int) -> list[Piece]:
-        """Return host lines with whole-line blocks of a look-alike language."""
+    def host_block(
+        self, rng: np.random.Generator, length: int, closed: bool = False
+    ) -> list[Piece]:
+        """Return host lines with whole-line blocks of a look-alike language.
+
+        With ``closed``, host lines follow the last block too.
+        """
         known = self._look_alike_pairs()
         focus = tuple(self.config.focus_pair)
         if all(label in self.corpus.files for label in focus):
@@ -216,6 +221,8 @@ class DocumentMaker:
                 text = self._lines(rng, label, low, high)
                 pieces.append((text, label))
                 total += len(text)
+        if closed:
+            pieces.append((self._lines(rng, host, 2, 40), host))
         return pieces
 
     def embedded(self, rng: np.random.Generator) -> list[Piece]:

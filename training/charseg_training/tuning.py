@@ -12,7 +12,11 @@ named in each row's ``sweep`` field:
 * ``host``: the host-language prior, at the default penalty and minimum region. One set
   is ``hosted`` documents with one embedding each (a Markdown fence, a script or
   style block in HTML, SQL in Python or Java, shell in YAML) and the outer
-  language as host. The other is whole files, each with its own label as host.
+  language as host. The second is ``blocks``: host lines, a whole-line block of a
+  look-alike language (Scala in Python, C in C++), host lines, with the outer
+  language as host; besides accuracy it counts the blocks kept whole, as one
+  region whose ends lie within ``BLOCK_TOLERANCE`` characters of the truth. The
+  third is whole files, each with its own label as host.
 """
 
 from __future__ import annotations
@@ -45,6 +49,8 @@ PENALTIES = (0.0, 2.0, 4.0, 8.0, 16.0, 32.0)
 MIN_REGIONS = (1, 8, 24)
 HOST_PRIORS = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0)
 SNAP_REACHES = (0, 4, 8, 16, 32)
+#: How far the ends of a kept-whole block may lie from the true ones.
+BLOCK_TOLERANCE = 5
 
 
 @dataclass(frozen=True)
@@ -76,17 +82,50 @@ def hosted_documents(corpus: Corpus, labels, count: int, seed: int):
             yield text, truth, pieces[0][1]
 
 
+def block_documents(corpus: Corpus, labels, count: int, seed: int):
+    """Yield ``(text, label ids, host label)``: a look-alike block inside a host."""
+    maker = DocumentMaker(corpus, DataConfig(labels=tuple(labels)))
+    rng = np.random.default_rng(seed)
+    for _ in range(count):
+        pieces = maker.host_block(rng, 1, closed=True)
+        if len({label for _, label in pieces}) != 2:
+            return  # the corpus holds no look-alike pair
+        text, truth = join_pieces(pieces, labels)
+        yield text, truth, pieces[0][1]
+
+
+def decode_document(document: Document, labels, options: SegmentOptions):
+    """Return the regions of ``document`` under ``options`` and its host."""
+    opts = replace(options, host_language=document.host)
+    regions = decode_summary(document.summary, labels, opts)
+    return snap_to_words(regions, document.text, opts.snap_reach, opts.min_region)
+
+
 def score(documents: list[Document], labels, options: SegmentOptions) -> Scores:
     """Decode every document with ``options`` and score the result."""
     scores = Scores(len(labels))
     for document in documents:
-        opts = replace(options, host_language=document.host)
-        regions = decode_summary(document.summary, labels, opts)
-        regions = snap_to_words(
-            regions, document.text, opts.snap_reach, opts.min_region
-        )
+        regions = decode_document(document, labels, options)
         add_prediction(scores, document.truth, regions, labels, len(document.text))
     return scores
+
+
+def kept_whole(documents: list[Document], labels, options: SegmentOptions) -> float:
+    """Return the share of block documents decoded as host, block, host."""
+    whole = 0
+    for document in documents:
+        truth = document.truth
+        edges = np.flatnonzero(truth[1:] != truth[:-1]) + 1
+        if len(edges) != 2:
+            raise ValueError("a block document has one block inside its host")
+        regions = decode_document(document, labels, options)
+        expected = [labels[truth[0]], labels[truth[edges[0]]], labels[truth[0]]]
+        whole += (
+            [region.label for region in regions] == expected
+            and abs(regions[1].start - edges[0]) <= BLOCK_TOLERANCE
+            and abs(regions[1].end - edges[1]) <= BLOCK_TOLERANCE
+        )
+    return whole / max(len(documents), 1)
 
 
 def document_sets(segmenter: Segmenter, corpus: Corpus, count: int, seed: int):
@@ -100,6 +139,9 @@ def document_sets(segmenter: Segmenter, corpus: Corpus, count: int, seed: int):
         summarize_text(segmenter, text, truth, host)
         for text, truth, host in hosted_documents(corpus, labels, count, seed + 3)
     ]
+    blocks = block_documents(corpus, labels, count, seed + 4)
+    if blocks := [summarize_text(segmenter, *document) for document in blocks]:
+        sets["blocks"] = blocks
     sets["files_hosted"] = [
         replace(document, host=labels[document.truth]) for document in sets["files"]
     ]
@@ -119,7 +161,11 @@ def sweep(sets: dict[str, list[Document]], labels) -> list[dict]:
         rows.append(_row("snap", sets, plain, labels, options))
     for prior in HOST_PRIORS:
         options = SegmentOptions(host_prior=prior)
-        rows.append(_row("host", sets, ("hosted", "files_hosted"), labels, options))
+        host_sets = ("hosted", "blocks", "files_hosted")
+        row = _row("host", sets, host_sets, labels, options)
+        if sets.get("blocks"):
+            row["blocks"]["kept_whole"] = kept_whole(sets["blocks"], labels, options)
+        rows.append(row)
     return rows
 
 
@@ -187,13 +233,16 @@ def markdown(rows: list[dict]) -> str:
     lines += [
         "",
         "| host prior | hosted accuracy | hosted boundary F1 "
+        "| block accuracy | blocks kept whole "
         "| file accuracy with host | file top-1 with host |",
-        "|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|",
     ]
     for row in _of_sweep(rows, "host"):
+        blocks = row.get("blocks", {})
         lines.append(
             f"| {row['host_prior']:g} | {_pct(row['hosted']['accuracy'])} "
             f"| {row['hosted']['boundary_f1']:.3f} "
+            f"| {_pct(blocks.get('accuracy'))} | {_pct(blocks.get('kept_whole'))} "
             f"| {_pct(row['files_hosted']['accuracy'])} "
             f"| {_pct(row['files_hosted']['file_top1'])} |"
         )
