@@ -28,7 +28,8 @@ def test_block_documents_are_host_block_host():
         # The only look-alike pair here is Python and Scala, the focus pair.
         assert {LABELS[truth[0]], LABELS[truth[edges[0]]]} == {"python", "scala"}
         # The block is whole lines.
-        assert text[edges[0] - 1] == "\n" and text[edges[1] - 1] == "\n"
+        assert text[edges[0] - 1] == "\n"
+        assert text[edges[1] - 1] == "\n"
 
 
 def test_block_documents_need_a_look_alike_pair():
