@@ -69,6 +69,8 @@ def test_bad_overrides_are_rejected(assignment, message):
         ("fit.lr_final_fraction=2", "fit.lr_final_fraction must be <= 1"),
         ("data.p_pair=2.5", "data.p_pair must be from 0 to 1, got 2.5"),
         ("data.p_single=0.9", "data.p_embedded must be <= 1"),
+        ("data.p_block=-0.1", "data.p_block must be from 0 to 1, got -0.1"),
+        ("data.p_block=0.5", "data.p_pair + data.p_block + "),
         ("data.min_run=0", "data.min_run must be >= 1, got 0"),
         ("data.max_run=5", "data.max_run must be >= 20, got 5"),
         ("data.sequence_length=0", "data.sequence_length must be >= 1, got 0"),
