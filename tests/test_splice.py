@@ -123,7 +123,7 @@ def test_look_alike_pairs_use_pair_max_run(corpus):
     assert 0.4 < short / 400 < 0.6
 
 
-def test_host_block_documents_paste_whole_lines_of_a_look_alike(corpus):
+def test_host_block_pastes_whole_lines(corpus):
     config = DataConfig(p_pair=0.0, p_block=1.0, focus_pair=("python", "scala"))
     maker = DocumentMaker(corpus, config)
     rng = np.random.default_rng(5)

@@ -14,7 +14,7 @@ named in each row's ``sweep`` field:
   style block in HTML, SQL in Python or Java, shell in YAML) and the outer
   language as host. The second is ``blocks``: host lines, a whole-line block of a
   look-alike language (Scala in Python, C in C++), host lines, with the outer
-  language as host; besides accuracy it counts the blocks kept whole, as one
+  language as host. Besides accuracy it counts the blocks kept whole, as one
   region whose ends lie within ``BLOCK_TOLERANCE`` characters of the truth. The
   third is whole files, each with its own label as host.
 """
@@ -89,7 +89,7 @@ def block_documents(corpus: Corpus, labels, count: int, seed: int):
     for _ in range(count):
         pieces = maker.host_block(rng, 1, closed=True)
         if len({label for _, label in pieces}) != 2:
-            return  # the corpus holds no look-alike pair
+            return  # the corpus contains no look-alike pair
         text, truth = join_pieces(pieces, labels)
         yield text, truth, pieces[0][1]
 
