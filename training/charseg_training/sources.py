@@ -172,6 +172,20 @@ SOURCES: tuple[Source, ...] = (
         labels=frozenset({"kotlin"}),
         exclude=("*/RNMBXStyleFactory.kt",),  # Generated from the style spec.
     ),
+    # Android modules of Expo and React Native libraries: Kotlin apps and
+    # libraries rather than the compiler.
+    *_one_label(
+        "kotlin",
+        "npm",
+        (
+            "expo-image",
+            "expo-camera",
+            "expo-notifications",
+            "expo-updates",
+            "expo-media-library",
+            "react-native-reanimated",
+        ),
+    ),
     # javascript, typescript
     Source(
         "three", "npm", exclude=("*/libs/*", "build/*", "*/models/*", "*/textures/*")
@@ -219,6 +233,14 @@ SOURCES: tuple[Source, ...] = (
     ),
     Source("lua5.4", "apt-source"),
     Source("git", "apt-source", exclude=_COMMON_EXCLUDES + ("compat/*", "t/t[0-9]*/*")),
+    # Servers, tools and libraries written in C, beside the C of language
+    # runtimes and PostgreSQL. Redis bundles Lua, jemalloc and hiredis in deps/.
+    *_one_label(
+        "c",
+        "apt-source",
+        ("redis", "curl", "tmux", "jq", "libuv1", "nginx"),
+        exclude=_COMMON_EXCLUDES + ("deps/*",),
+    ),
     # cpp
     Source("libboost1.81-dev", "apt-deb", header_label="cpp"),
     Source(
